@@ -1,0 +1,77 @@
+"""The ``tradegame`` command: a thin typer layer over :mod:`sim`.
+
+Each command lives in its own module and only parses options, calls core functions and prints.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sim import __version__
+from sim.cli import info_cmd, scenario_cmds, solve_cmd, sweep_cmd
+
+app = typer.Typer(
+    name="tradegame",
+    help="Game-theory negotiation simulator: every Nash equilibrium of a trade-negotiation "
+    "scenario, tariff sweeps with exact regime boundaries, plots and reports.",
+    epilog="Start with: tradegame list, then tradegame solve rare-earths-for-chips",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tradegame {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Game-theory negotiation simulator for trade policy classes and analysts."""
+
+
+def _example(text: str) -> str:
+    return f"Example: {text}"
+
+
+app.command("list", epilog=_example("tradegame list --json"))(scenario_cmds.list_scenarios)
+app.command("show", epilog=_example("tradegame show rare-earths-for-chips --set t_us=1.45"))(
+    scenario_cmds.show
+)
+app.command("validate", epilog=_example("tradegame validate my-scenario.toml other.toml"))(
+    scenario_cmds.validate
+)
+app.command(
+    "solve", epilog=_example("tradegame solve rare-earths-for-chips --set t_us=0.3 --json")
+)(solve_cmd.solve)
+app.command(
+    "sweep",
+    epilog=_example("tradegame sweep rare-earths-for-chips --vary t_us=0:1.5:151 -o out/sweep"),
+)(sweep_cmd.sweep)
+app.command("plot", epilog=_example("tradegame plot out/sweep --format png --overwrite"))(
+    sweep_cmd.plot
+)
+app.command("schema", epilog=_example("tradegame schema > scenario.schema.json"))(
+    scenario_cmds.schema
+)
+app.command("info", epilog=_example("tradegame info"))(info_cmd.info)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,118 @@
+"""``tradegame list``, ``show``, ``validate`` and ``schema``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli.options import JsonOpt, ScenarioArg, SetOpt
+from sim.cli.output import emit_json, handle_errors, out
+from sim.cli.render import scenario_text, table
+from sim.errors import InputFileError, TradegameError
+from sim.scenario import list_bundled, load_scenario, parse_set_options
+from sim.schema import scenario_schema
+
+
+@handle_errors
+def list_scenarios(json_output: JsonOpt = False) -> None:
+    """List the bundled scenarios."""
+    scenarios = list_bundled()
+    if json_output:
+        emit_json(
+            [
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "status": s.status,
+                    "shape": list(s.shape),
+                    "parameters": list(s.parameters),
+                }
+                for s in scenarios
+            ]
+        )
+        return
+    rows = [[s.id, f"{s.shape[0]}x{s.shape[1]}", s.status, s.title] for s in scenarios]
+    for line in table(["id", "game", "status", "title"], rows, indent=0):
+        out(line)
+
+
+@handle_errors
+def show(scenario: ScenarioArg, set_values: SetOpt = None, json_output: JsonOpt = False) -> None:
+    """Show a scenario: parameters (value, range, unit, source), players, payoffs."""
+    loaded = load_scenario(scenario)
+    values = loaded.resolve_values(parse_set_options(set_values or []))
+    if json_output:
+        A, B = loaded.payoffs(values)
+        emit_json(
+            {
+                "schema_version": 1,
+                "id": loaded.id,
+                "title": loaded.title,
+                "summary": loaded.summary,
+                "status": loaded.status,
+                "sources": list(loaded.sources),
+                "parameters": {
+                    name: {
+                        "value": values[name],
+                        "default": p.value,
+                        "range": [p.low, p.high],
+                        "unit": p.unit,
+                        "label": p.label,
+                        "source": p.source,
+                    }
+                    for name, p in loaded.parameters.items()
+                },
+                "players": [
+                    {
+                        "id": p.id,
+                        "name": p.name,
+                        "strategies": list(p.strategies),
+                        "vars": {k: list(v) for k, v in p.vars.items()},
+                    }
+                    for p in loaded.players
+                ],
+                "payoffs": [A.tolist(), B.tolist()],
+                "markers": [
+                    {"name": m.name, "values": dict(m.values), "date": m.date, "note": m.note}
+                    for m in loaded.markers
+                ],
+                "content_hash": loaded.content_hash,
+            }
+        )
+        return
+    for line in scenario_text(loaded, values):
+        out(line)
+
+
+@handle_errors
+def validate(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help="Scenario (.toml) or Gambit (.nfg) files to check. Prints nothing when all are "
+            "valid.",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Check scenario files; silent when all are valid, one line per problem otherwise."""
+    exit_code = 0
+    for path in files:
+        try:
+            if not path.exists():
+                raise InputFileError(f"{path}: no such file; check the path")
+            load_scenario(path)
+        except TradegameError as error:
+            typer.echo(f"tradegame: error: {error}", err=True)
+            exit_code = exit_code or error.exit_code
+    if exit_code:
+        raise typer.Exit(exit_code)
+
+
+@handle_errors
+def schema() -> None:
+    """Print the JSON Schema of the scenario file format."""
+    emit_json(scenario_schema())

@@ -1,0 +1,370 @@
+"""nashpy's equilibrium algorithms behind tradegame's result type.
+
+Three of nashpy's methods (V. Knight and J. Campbell, "Nashpy: A Python library for the
+computation of Nash equilibria", *Journal of Open Source Software* 3(30), 904, 2018), each an
+algorithm of B. von Stengel, "Equilibrium computation for two-player games in strategic and
+extensive form", ch. 3 of *Algorithmic Game Theory* (2007):
+
+- ``"support"``: support enumeration (von Stengel 2007, Algorithm 3.4). nashpy only solves
+  square indifference systems and compares payoffs exactly, so in degenerate games (and
+  occasionally through rounding in others) it misses equilibria;
+- ``"vertex"``: vertex enumeration of the best-response polytopes (Algorithm 3.5), through
+  scipy's ``HalfspaceIntersection``;
+- ``"lemke-howson"``: the Lemke-Howson path-following algorithm (Algorithm 3.6), started once
+  from every initial dropped label; it finds some equilibria, not necessarily all.
+
+Whatever nashpy returns is cleaned (tiny negative or positive probabilities set to zero,
+non-finite results dropped), checked independently as mutual best responses, deduplicated and
+ordered like the default solver (:func:`sim.solver.solve_games`). nashpy's warnings are captured
+and turned into plain-words messages. nashpy (and scipy) are imported only when a method runs.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+
+from sim.errors import SolverError
+from sim.solver.components import component_structure
+from sim.solver.types import Equilibrium, FloatArray, GameSolution
+
+__all__ = ["NASHPY_METHODS", "solve_with_nashpy"]
+
+NASHPY_METHODS: tuple[str, ...] = ("support", "vertex", "lemke-howson")
+
+_LABELS = {
+    "support": "nashpy's support enumeration",
+    "vertex": "nashpy's vertex enumeration",
+    "lemke-howson": "nashpy's Lemke-Howson algorithm",
+}
+
+_DEFAULT_ADVICE = "use the default method ('enumeration') to list every extreme equilibrium"
+
+_MAX_DEFAULT_CANDIDATES = 200_000
+"""Largest ``C(m + n, m)`` for which the default solver is run to judge degeneracy and to count
+what nashpy missed (10 x 10 games: 184,756)."""
+
+_SAME_STRATEGY = 1e-7
+"""Two strategies closer than this (largest coordinate difference) are the same."""
+
+_NASHPY_NUMPY_NOISE = (
+    "divide by zero encountered in divide",
+    "invalid value encountered in divide",
+)
+"""numpy warnings raised inside nashpy's Lemke-Howson ratio test, which nashpy means to silence
+(its filter only matches the older numpy wording ``true_divide``); they carry no information."""
+
+Profile = tuple[FloatArray, FloatArray]
+
+
+def _positive_copy(M: FloatArray) -> FloatArray:
+    """Shift and scale a payoff matrix into ``[1, 2]``, exactly for integer payoffs.
+
+    The scale is a power of two, so integer (and most short decimal) payoffs stay exact in
+    floating point, which nashpy's exact payoff comparisons need; all entries become positive,
+    which its vertex enumeration needs. A positive affine change of one player's payoffs
+    changes no equilibrium.
+    """
+    low = float(np.min(M))
+    spread = float(np.max(M)) - low
+    if spread <= 0.0:
+        return np.ones_like(M)
+    scale = 2.0 ** math.ceil(math.log2(spread))
+    return 1.0 + (M - low) / scale
+
+
+def _plain_warning(method: str, message: str, category: type[Warning]) -> str | None:
+    """Translate one of nashpy's warnings into plain words (None: nothing worth saying)."""
+    text = " ".join(message.split())
+    label = _LABELS[method]
+    if "even number of" in text and "equilibria" in text:
+        count = text.split("(", 1)[1].split(")", 1)[0] if "(" in text else "an even number"
+        return (
+            f"{label} reported an even number of equilibria ({count}): the game is degenerate "
+            f"and some equilibria may be missing; {_DEFAULT_ADVICE}"
+        )
+    if "incorrect shapes" in text:
+        return (
+            f"{label} returned strategies of the wrong size for some starting labels (the "
+            f"game is probably degenerate); those results were left out; {_DEFAULT_ADVICE}"
+        )
+    if any(noise in text for noise in _NASHPY_NUMPY_NOISE):
+        return None
+    if issubclass(category, RuntimeWarning) and "encountered" in text:
+        return (
+            f"{label} met a numerical problem ({text}); results that are not equilibria were "
+            f"left out; {_DEFAULT_ADVICE}"
+        )
+    return f"{label} warned: {text}"
+
+
+def _run_nashpy(
+    method: str, A: FloatArray, B: FloatArray
+) -> tuple[list[tuple[object, object]], list[str], int]:
+    """Run one nashpy method; return its raw results, its warnings and failed LH starts."""
+    try:
+        import nashpy
+    except ImportError as err:  # pragma: no cover - nashpy is a dependency
+        raise SolverError(
+            f"the method {method!r} needs the Python package nashpy, which is not installed; "
+            "install it or use the default method ('enumeration')"
+        ) from err
+    game = nashpy.Game(A, B)
+    raw: list[tuple[object, object]] = []
+    failed_starts = 0
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if method == "support":
+                raw.extend(game.support_enumeration())
+            elif method == "vertex":
+                raw.extend(game.vertex_enumeration())
+            else:
+                for label in range(A.shape[0] + A.shape[1]):
+                    try:
+                        raw.append(game.lemke_howson(initial_dropped_label=label))
+                    except Exception:  # nashpy can fail on one path and succeed on others
+                        failed_starts += 1
+        except Exception as err:
+            raise SolverError(
+                f"{_LABELS[method]} failed on this game ({type(err).__name__}: "
+                f"{' '.join(str(err).split())[:200]}); {_DEFAULT_ADVICE}"
+            ) from err
+    for record in caught:
+        text = _plain_warning(method, str(record.message), record.category)
+        if text is not None:
+            messages.append(text)
+    return raw, messages, failed_starts
+
+
+def _clean(
+    raw: Iterable[tuple[object, object]], m: int, n: int, tol: float
+) -> tuple[list[Profile], int]:
+    """Shape-check, drop non-finite results, zero tiny probabilities, renormalise.
+
+    Returns the cleaned profiles and how many results were not usable strategy pairs.
+    """
+    cleaned: list[Profile] = []
+    unusable = 0
+    for item in raw:
+        try:
+            x = np.asarray(item[0], dtype=np.float64).reshape(-1)
+            y = np.asarray(item[1], dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError, IndexError):
+            unusable += 1
+            continue
+        if x.shape != (m,) or y.shape != (n,):
+            unusable += 1
+            continue
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            unusable += 1
+            continue
+        profile: list[FloatArray] = []
+        for v in (x, y):
+            v = np.where(np.abs(v) <= tol, 0.0, v)  # rounding noise around zero
+            if np.any(v < 0.0):  # clearly negative: not a probability vector
+                break
+            total = float(v.sum())
+            if total <= 0.0 or abs(total - 1.0) > 1e-6:
+                break
+            profile.append(v / total)
+        if len(profile) != 2:
+            unusable += 1
+            continue
+        cleaned.append((profile[0], profile[1]))
+    return cleaned, unusable
+
+
+def _is_equilibrium(
+    x: FloatArray, y: FloatArray, As: FloatArray, Bs: FloatArray, margin: float
+) -> bool:
+    """Mutual best responses on the rescaled game: every support strategy earns the maximum."""
+    row_values = As @ y
+    col_values = x @ Bs
+    return bool(
+        np.all(row_values[x > 0] >= row_values.max() - margin)
+        and np.all(col_values[y > 0] >= col_values.max() - margin)
+    )
+
+
+def _dedupe(profiles: list[Profile]) -> list[Profile]:
+    kept: list[Profile] = []
+    for x, y in profiles:
+        if not any(
+            np.max(np.abs(x - kx)) <= _SAME_STRATEGY and np.max(np.abs(y - ky)) <= _SAME_STRATEGY
+            for kx, ky in kept
+        ):
+            kept.append((x, y))
+    return kept
+
+
+def _support_mask(v: FloatArray) -> int:
+    return sum(1 << i for i in np.flatnonzero(v > 0).tolist())
+
+
+def _order_key(profile: Profile) -> tuple[int, int, tuple[float, ...], tuple[float, ...]]:
+    """The default solver's order: row-support bitmask, column-support bitmask, probabilities."""
+    x, y = profile
+    return (_support_mask(x), _support_mask(y), tuple(x.tolist()), tuple(y.tolist()))
+
+
+def _default_solution(
+    A: FloatArray, B: FloatArray, tol: float
+) -> tuple[bool, list[Profile]] | None:
+    """Degeneracy and extreme equilibria from the default solver (None: game too large)."""
+    m, n = A.shape
+    if math.comb(m + n, m) > _MAX_DEFAULT_CANDIDATES:
+        return None
+    from sim.solver.enumeration import solve_games
+
+    table = solve_games(A[None], B[None], tol=tol)
+    profiles = [(table.row[e], table.col[e]) for e in range(len(table))]
+    return bool(table.degenerate[0]), profiles
+
+
+def _count_found(found: list[Profile], complete: list[Profile]) -> int:
+    return sum(
+        any(np.max(np.abs(x - cx)) <= 1e-6 and np.max(np.abs(y - cy)) <= 1e-6 for x, y in found)
+        for cx, cy in complete
+    )
+
+
+def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e-9) -> GameSolution:
+    """Equilibria of a bimatrix game found by one of nashpy's algorithms.
+
+    Runs nashpy's support enumeration, vertex enumeration or Lemke-Howson algorithm (von
+    Stengel 2007, Algorithms 3.4, 3.5 and 3.6; Knight and Campbell 2018) on the game with each
+    player's payoffs moved into ``[1, 2]`` (no equilibrium changes). For ``"lemke-howson"``
+    every initial dropped label ``0 .. m + n - 1`` is tried and the distinct results are kept.
+
+    Every result is cleaned (probabilities within ``tol`` of zero set to zero, non-finite or
+    malformed results dropped), verified as mutual best responses (every strategy played earns
+    the best payoff within ``tol`` on the rescaled game; failures are dropped with a warning),
+    deduplicated and ordered like :func:`sim.solver.solve_games`: by row-support bitmask,
+    column-support bitmask, then probabilities. nashpy's warnings become plain-words messages in
+    :attr:`GameSolution.warnings`. For games small enough (``C(m + n, m) <= 200,000``) the
+    default solver is run as well, to report degeneracy and how many extreme equilibria nashpy
+    missed. Components and maximal Nash subsets are derived from the equilibria found (Avis et
+    al. 2010, section 6), so they are only complete when nashpy found every equilibrium.
+
+    Parameters
+    ----------
+    A, B
+        Payoffs of the row and the column player, shape ``(m, n)``, finite.
+    method
+        ``"support"``, ``"vertex"`` or ``"lemke-howson"``.
+    tol
+        Tie tolerance on the game rescaled to payoffs in ``[1, 2]``.
+
+    Returns
+    -------
+    GameSolution
+        With ``method`` set to the nashpy method used.
+
+    Raises
+    ------
+    ValueError
+        Unknown method, or arrays of the wrong shape.
+    SolverError
+        A payoff is not finite, or nashpy failed on the game.
+    """
+    if method not in NASHPY_METHODS:
+        raise ValueError(f"unknown nashpy method {method!r}; choose one of {NASHPY_METHODS}")
+    A_arr = np.asarray(A, dtype=np.float64)
+    B_arr = np.asarray(B, dtype=np.float64)
+    if A_arr.ndim != 2 or A_arr.shape != B_arr.shape or 0 in A_arr.shape:
+        raise ValueError(
+            f"A and B must both have shape (m, n) with m, n >= 1; got {A_arr.shape} and "
+            f"{B_arr.shape}"
+        )
+    if not (np.all(np.isfinite(A_arr)) and np.all(np.isfinite(B_arr))):
+        raise SolverError("a payoff is not a finite number; nashpy cannot solve this game")
+    m, n = A_arr.shape
+    As, Bs = _positive_copy(A_arr), _positive_copy(B_arr)
+    label = _LABELS[method]
+
+    raw, messages, failed_starts = _run_nashpy(method, As, Bs)
+    cleaned, unusable = _clean(raw, m, n, tol)
+    # Exact answers computed in floating point miss best payoffs by about 1e-15 here; points
+    # that nashpy's vertex enumeration pairs wrongly in ill-conditioned games miss them by
+    # 1e-8 or more (measured on Gambit's catalog), so ``tol`` itself separates the two.
+    verified = [p for p in cleaned if _is_equilibrium(p[0], p[1], As, Bs, tol)]
+    rejected = len(cleaned) - len(verified)
+    profiles = sorted(_dedupe(verified), key=_order_key)
+
+    if failed_starts:
+        messages.append(
+            f"{label} failed from {failed_starts} of its {m + n} starting labels; the other "
+            f"starts were used; {_DEFAULT_ADVICE}"
+        )
+    if unusable:
+        messages.append(
+            f"{label} returned {unusable} result(s) that are not valid pairs of mixed "
+            "strategies (wrong size, not finite or not summing to one); they were left out"
+        )
+    if rejected:
+        messages.append(
+            f"{label} returned {rejected} strategy pair(s) that are not equilibria (a player "
+            "could gain by switching strategy); they were left out"
+        )
+    if raw and not profiles:
+        messages.append(f"{label} found no valid equilibrium; {_DEFAULT_ADVICE}")
+
+    default = _default_solution(A_arr, B_arr, tol)
+    if default is None:
+        degenerate = False
+        messages.append(
+            f"this {m} x {n} game is too large to check whether it is degenerate or whether "
+            f"{label} missed equilibria"
+        )
+        if method == "lemke-howson":
+            messages.append(
+                "the Lemke-Howson algorithm finds one equilibrium per starting label and can "
+                "miss some even in non-degenerate games"
+            )
+    else:
+        degenerate, complete = default
+        found = _count_found(profiles, complete)
+        if found < len(complete):
+            messages.append(
+                f"{label} found {found} of the game's {len(complete)} extreme equilibria; "
+                f"{_DEFAULT_ADVICE}"
+            )
+    equilibria, components, subsets = _assemble(A_arr, B_arr, profiles)
+    return GameSolution(
+        equilibria=equilibria,
+        degenerate=degenerate,
+        components=components,
+        maximal_nash_subsets=subsets,
+        method=method,
+        warnings=tuple(dict.fromkeys(messages)),  # drop repeats, keep order
+    )
+
+
+def _assemble(
+    A: FloatArray, B: FloatArray, profiles: list[Profile]
+) -> tuple[
+    tuple[Equilibrium, ...],
+    tuple[tuple[int, ...], ...],
+    tuple[tuple[tuple[int, ...], tuple[int, ...]], ...],
+]:
+    """Equilibria with payoffs in original units, components and maximal Nash subsets."""
+    if not profiles:
+        return (), (), ()
+    rows = np.stack([x for x, _ in profiles])
+    cols = np.stack([y for _, y in profiles])
+    component, components, subsets = component_structure(rows, cols, _SAME_STRATEGY)
+    equilibria = tuple(
+        Equilibrium(
+            row=x,
+            col=y,
+            payoffs=(float(x @ A @ y), float(x @ B @ y)),
+            component=int(component[e]),
+        )
+        for e, (x, y) in enumerate(profiles)
+    )
+    return equilibria, components, subsets
