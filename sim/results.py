@@ -42,7 +42,7 @@ class ScenarioSolution:
     pareto_dominators: tuple[tuple[tuple[int, int], ...], ...]  # per equilibrium
 
     def label(self, index: int) -> str:
-        """Readable name of equilibrium ``index``: ``"Ease / Resume"`` when pure, else ``"mixed"``."""
+        """Readable name of equilibrium ``index``: ``"Ease / Resume"`` if pure, else ``"mixed"``."""
         return equilibrium_label(
             self.scenario, self.solution.equilibria[index].row, self.solution.equilibria[index].col
         )

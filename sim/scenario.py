@@ -313,7 +313,8 @@ def parse_set_options(items: Sequence[str]) -> dict[str, float]:
             value = float(text)
         except ValueError:
             raise UsageError(
-                f"--set {item}: {text.strip()!r} is not a number; write for example --set {name}=0.3"
+                f"--set {item}: {text.strip()!r} is not a number; "
+                f"write for example --set {name}=0.3"
             ) from None
         if not math.isfinite(value):
             raise UsageError(f"--set {item}: the value must be a finite number")
@@ -354,7 +355,8 @@ def load_scenario(ref: str | Path) -> Scenario:
             raise InputFileError(
                 f"{text_ref}: no such scenario"
                 + (f"; did you mean {hint[0]!r}?" if hint else "")
-                + " Run 'tradegame list' for the bundled ones, or give a path to a .toml or .nfg file"
+                + ". Run 'tradegame list' for the bundled ones, "
+                "or give a path to a .toml or .nfg file"
             )
         path = bundled
     raw = _read_bytes(path)
@@ -630,7 +632,8 @@ class _Validator:
         if len(raw) != 2:
             raise self.fail(
                 ["players"],
-                f"found {len(raw)} [[players]] tables; a scenario has exactly two (row player first)",
+                f"found {len(raw)} [[players]] tables; "
+                "a scenario has exactly two (row player first)",
             )
         players: list[Player] = []
         seen_vars: dict[str, str] = {}

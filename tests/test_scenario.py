@@ -19,7 +19,7 @@ MINI = (DATA / "mini-deal.toml").read_text()
 def test_mini_deal_payoffs_match_the_formulas() -> None:
     scenario = load_scenario(DATA / "mini-deal.toml")
     A, B = scenario.payoffs({"t": 0.3})
-    np.testing.assert_allclose(A, [[3, 0], [5 - 2 * 0.3, 1]])
+    np.testing.assert_allclose(A, np.array([[3.0, 0.0], [5 - 2 * 0.3, 1.0]]))
     np.testing.assert_allclose(B, A.T)
     assert scenario.shape == (2, 2)
     assert scenario.parameters["t"].display_label == "US tariff on Chinese goods (fraction)"
@@ -35,7 +35,11 @@ def test_re_chips_formula_payoffs_use_strategy_vars() -> None:
     for i, a in enumerate(a_values):
         for j, s in enumerate(s_values):
             us = -0.8 * 50 * s + 20 * a - 10 * a**2 + 24 * s * (1 - a)
-            cn = 20 * a - values["kappa"] * s**2 + (values["beta"] * values["t_us"] + 8 * (1 - a)) * s
+            cn = (
+                20 * a
+                - values["kappa"] * s**2
+                + (values["beta"] * values["t_us"] + 8 * (1 - a)) * s
+            )
             assert A[i, j] == pytest.approx(us)
             assert B[i, j] == pytest.approx(cn)
 
@@ -76,7 +80,7 @@ def test_parse_set_options() -> None:
 
 
 def test_messages_name_the_line_of_the_field() -> None:
-    text = MINI.replace('range = [0.0, 2.0]', 'range = [0.0]')
+    text = MINI.replace("range = [0.0, 2.0]", "range = [0.0]")
     with pytest.raises(ScenarioError, match=r"^x.toml:8: parameters.t.range: must be two numbers"):
         parse_scenario_text(text, path=Path("x.toml"))
     text = MINI.replace('strategies = ["Resume", "Restrict"]', 'strategies = "Resume"')
@@ -86,7 +90,9 @@ def test_messages_name_the_line_of_the_field() -> None:
 
 def test_missing_parameter_field_points_at_the_table() -> None:
     text = MINI.replace("value = 0.3\n", "")
-    with pytest.raises(ScenarioError, match=r"^x.toml:6: the field 'value' is missing in parameters.t"):
+    with pytest.raises(
+        ScenarioError, match=r"^x.toml:6: the field 'value' is missing in parameters.t"
+    ):
         parse_scenario_text(text, path=Path("x.toml"))
 
 

@@ -15,7 +15,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 @pytest.fixture
 def run() -> Callable[..., Result]:
-    """Invoke ``tradegame`` with string arguments; returns the Result (exit_code, stdout, stderr)."""
+    """Invoke ``tradegame`` with arguments; the Result has exit_code, stdout and stderr."""
     runner = CliRunner()
 
     def invoke(*args: str | Path) -> Result:

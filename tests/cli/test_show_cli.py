@@ -11,9 +11,16 @@ def test_shows_parameters_players_and_payoffs(run) -> None:
     result = run("show", DATA / "re-chips.toml")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    for text in ("Rare earths for chips", "kappa", "3 to 30", "USD bn/yr",
-                 "Geneva joint statement, 2025-05-12", "License slowly", "Tighten",
-                 "a: Ease 1, Maintain 0.5, Tighten 0"):
+    for text in (
+        "Rare earths for chips",
+        "kappa",
+        "3 to 30",
+        "USD bn/yr",
+        "Geneva joint statement, 2025-05-12",
+        "License slowly",
+        "Tighten",
+        "a: Ease 1, Maintain 0.5, Tighten 0",
+    ):
         assert text in out, text
 
 
@@ -30,4 +37,6 @@ def test_json(run) -> None:
 
 
 def test_out_of_range(run) -> None:
-    assert_clean_error(run("show", DATA / "mini-deal.toml", "--set", "t=-1"), 2, "outside the range")
+    assert_clean_error(
+        run("show", DATA / "mini-deal.toml", "--set", "t=-1"), 2, "outside the range"
+    )

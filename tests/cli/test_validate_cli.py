@@ -62,15 +62,19 @@ def test_bad_input_gives_one_clean_line(run, name: str) -> None:
 def test_valid_files_are_silent(run) -> None:
     result = run("validate", DATA / "mini-deal.toml", DATA / "re-chips.toml")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "" and result.stderr == ""
+    assert result.stdout == ""
+    assert result.stderr == ""
 
 
 def test_several_files_report_each_problem(run) -> None:
-    result = run("validate", DATA / "mini-deal.toml", BAD / "missing-id.toml", BAD / "bad-status.toml")
+    result = run(
+        "validate", DATA / "mini-deal.toml", BAD / "missing-id.toml", BAD / "bad-status.toml"
+    )
     assert result.exit_code == 4
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2
-    assert "missing-id.toml" in lines[0] and "bad-status.toml" in lines[1]
+    assert "missing-id.toml" in lines[0]
+    assert "bad-status.toml" in lines[1]
 
 
 def test_missing_file_and_folder(run, tmp_path: Path) -> None:
