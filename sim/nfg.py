@@ -314,10 +314,10 @@ def _read_players(lexer: _Lexer) -> tuple[str, str]:
 
 def _read_strategies(
     lexer: _Lexer, player_names: tuple[str, str]
-) -> tuple[tuple[int, int], list[list[str]] | None, int]:
+) -> tuple[tuple[int, int], list[list[str]] | None]:
     """Read the strategy counts ``{ 3 2 }`` or the nested name lists.
 
-    Returns the counts, the names (``None`` for the count form) and the line of the list.
+    Returns the counts and the names (``None`` for the count form).
     """
     opening = lexer.expect("{", "'{' starting the strategies (counts or name lists)")
     if lexer.peek().kind == "{":
@@ -339,7 +339,7 @@ def _read_strategies(
         for player, names in zip(player_names, lists, strict=True):
             if not names:
                 raise lexer.error(f"player {player!r} has no strategies", opening.line)
-        return (len(lists[0]), len(lists[1])), lists, opening.line
+        return (len(lists[0]), len(lists[1])), lists
     counts: list[int] = []
     while lexer.peek().kind == "number":
         token = lexer.next()
@@ -359,7 +359,7 @@ def _read_strategies(
     for player, count in zip(player_names, counts, strict=True):
         if count < 1:
             raise lexer.error(f"player {player!r} has no strategies", opening.line)
-    return (counts[0], counts[1]), None, opening.line
+    return (counts[0], counts[1]), None
 
 
 def _read_outcome_table(lexer: _Lexer, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -506,7 +506,7 @@ def parse_nfg(text: str, source_name: str) -> NfgGame:
     lexer = _Lexer(text, source_name)
     title = _read_header(lexer)
     player_names = _read_players(lexer)
-    shape, raw_names, _ = _read_strategies(lexer, player_names)
+    shape, raw_names = _read_strategies(lexer, player_names)
     comment = ""
     if lexer.peek().kind == "text":
         comment = lexer.next().value

@@ -19,15 +19,15 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from sim.regimes import Signature, equilibrium_label, short_description, sorted_pairs
-from sim.sweep import SweepResult, track_branches  # noqa: F401  (re-exported for tests)
-from sim.sweep_io import value_text
+from sim.regimes import Signature, equilibrium_label
+from sim.sweep import SweepResult
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -90,16 +90,15 @@ def _style(style: str) -> Iterator[None]:
 
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
-    with matplotlib.rc_context(
-        {
-            **STYLES[style],
-            "svg.hashsalt": "tradegame",  # fixed ids in the SVG -> byte-identical reruns
-            "svg.fonttype": "path",  # text as outlines: looks the same on every computer
-            "pdf.fonttype": 42,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    ):
+    settings: dict[str, Any] = {
+        **STYLES[style],
+        "svg.hashsalt": "tradegame",  # fixed ids in the SVG -> byte-identical reruns
+        "svg.fonttype": "path",  # text as outlines: looks the same on every computer
+        "pdf.fonttype": 42,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with matplotlib.rc_context(cast(Any, settings)):
         yield
 
 
@@ -188,6 +187,7 @@ def figure_1d(result: SweepResult, *, style: str = "slides") -> Figure:
 
 def _figure_1d(result: SweepResult, style: str) -> Figure:
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.transforms import blended_transform_factory
@@ -203,31 +203,39 @@ def _figure_1d(result: SweepResult, style: str) -> Figure:
 
     labels = _branch_labels(result)
     tie_only = _tie_only_branches(result)
-    order_labels = list(
-        dict.fromkeys(labels[b] for b in range(len(labels)) if not tie_only[b])
-    )
+    order_labels = list(dict.fromkeys(labels[b] for b in range(len(labels)) if not tie_only[b]))
     line_style = _line_styles(order_labels)
     region = _region_styles([r.signature for r in result.regimes])
 
     # One flat grid for everything, so that constrained layout aligns all panels of a column.
     eq_rows = int(np.ceil((len(order_labels) + int(tie_only.any())) / 2))
-    heights = [0.5, *([0.72] * lanes), 2.5, 0.45 + 0.36 * eq_rows, 0.45 + 0.33 * len(result.regimes)]
-    fig = Figure(figsize=(14 * scale, (sum(heights) + 1.4) * scale), layout="constrained")
-    fig.get_layout_engine().set(h_pad=0.02, hspace=0.02)  # type: ignore[union-attr]
+    heights = [
+        0.5,
+        *([0.72] * lanes),
+        2.5,
+        0.45 + 0.36 * eq_rows,
+        0.45 + 0.33 * len(result.regimes),
+    ]
+    fig = Figure(
+        figsize=(14 * scale, (sum(heights) + 1.4) * scale),
+        layout=ConstrainedLayoutEngine(h_pad=0.02, hspace=0.02),
+    )
     grid = fig.add_gridspec(len(heights), 2, height_ratios=heights)
-    fig.suptitle(f"{info.title}: equilibria as the {param.label or param.name} changes")
+    fig.suptitle(_wrap(f"{info.title}: equilibria as the {param.label or param.name} changes", 105))
 
     strip_axes: list[Axes] = []
     lane_axes: list[list[Axes]] = [[], []]
     payoff_axes: list[Axes] = []
     share: Axes | None = None
     for p in range(2):
-        strip = fig.add_subplot(grid[0, p], sharex=share)
-        share = share or strip
+        # The strip has its own x-axis (same limits): its ticks are the boundary values,
+        # while the panels below keep ordinary ticks.
+        strip = fig.add_subplot(grid[0, p])
         strip.set_label(f"regimes:{players[p].id}")
         strip_axes.append(strip)
         for k in range(n_strat[p]):
             ax = fig.add_subplot(grid[1 + k, p], sharex=share)
+            share = share or ax
             ax.set_label(f"probability:{players[p].id}:{players[p].strategies[k]}")
             lane_axes[p].append(ax)
         pay = fig.add_subplot(grid[1 + lanes, p], sharex=share)
@@ -243,20 +251,30 @@ def _figure_1d(result: SweepResult, style: str) -> Figure:
         r_hi = hi if regime.high is None else regime.high
         colour, hatch = region[regime.signature]
         for strip in strip_axes:
-            strip.axvspan(r_lo, r_hi, facecolor=colour, hatch=hatch, edgecolor="#555555",
-                          linewidth=0)
+            strip.axvspan(
+                r_lo, r_hi, facecolor=colour, hatch=hatch, edgecolor="#555555", linewidth=0
+            )
             trans = blended_transform_factory(strip.transData, strip.transAxes)
             strip.text(
-                0.5 * (r_lo + r_hi), 0.5, str(regime.index), transform=trans,
-                ha="center", va="center", fontweight="bold",
-                bbox={"boxstyle": "circle,pad=0.2", "facecolor": "white",
-                      "edgecolor": "none", "alpha": 0.9},
+                0.5 * (r_lo + r_hi),
+                0.5,
+                str(regime.index),
+                transform=trans,
+                ha="center",
+                va="center",
+                fontweight="bold",
+                bbox={
+                    "boxstyle": "circle,pad=0.2",
+                    "facecolor": "white",
+                    "edgecolor": "none",
+                    "alpha": 0.9,
+                },
             )
         for ax in data_axes:
             ax.axvspan(r_lo, r_hi, facecolor=colour, alpha=0.16, linewidth=0)
     # boundaries: dashed lines everywhere, their values as ticks above the strip
     values = [b.value for b in result.boundaries]
-    value_labels = [value_text(result, axis.name, v) for v in values]
+    value_labels = [_short_value(v) for v in values]
     for ax in [*strip_axes, *data_axes]:
         for v in values:
             ax.axvline(v, color="#222222", linestyle=(0, (4, 3)), linewidth=1.3 * scale)
@@ -267,21 +285,43 @@ def _figure_1d(result: SweepResult, style: str) -> Figure:
         strip.tick_params(axis="x", bottom=False, labelbottom=False, top=True, labeltop=True)
         strip.set_xticks(values, value_labels, rotation=0 if len(values) <= 6 else 45)
         strip.set_ylabel("regime", rotation=0, ha="right", va="center")
+        strip.set_xlim(lo, hi)
     # scenario markers: dotted lines, named in the payoff panels
+    at_value: dict[float, list[str]] = {}
     for name, vals in _markers_on(result, [axis.name]):
-        v = vals[axis.name]
+        at_value.setdefault(vals[axis.name], []).append(name)
+    for v, names in sorted(at_value.items()):
+        name = " / ".join(names)  # e.g. Geneva truce and London framework share t_us = 0.30
         for ax in data_axes:
             ax.axvline(v, color="#555555", linestyle=":", linewidth=2.0 * scale)
+        # near the left edge the name goes right of its line, elsewhere left of it
+        left_edge = v - lo < 0.06 * (hi - lo)
         for ax in payoff_axes:
             trans = blended_transform_factory(ax.transData, ax.transAxes)
-            ax.text(v, 0.97, f"{name} ({v:g}) ", transform=trans, rotation=90, ha="right",
-                    va="top", fontsize="small", color="#222222",
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 1})
+            ax.text(
+                v,
+                0.97,
+                _wrap(name, 20),
+                transform=trans,
+                rotation=90,
+                ha="left" if left_edge else "right",
+                va="top",
+                fontsize="x-small",
+                color="#222222",
+                multialignment="left",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 1},
+            )
 
     # equilibrium branches
     mark_every = max(1, axis.n // 12)
-    tie_kw: dict[str, Any] = {"color": TIE_COLOUR, "marker": "o", "markerfacecolor": "white",
-                              "linestyle": "none", "clip_on": False, "zorder": 3}
+    tie_kw: dict[str, Any] = {
+        "color": TIE_COLOUR,
+        "marker": "o",
+        "markerfacecolor": "white",
+        "linestyle": "none",
+        "clip_on": False,
+        "zorder": 3,
+    }
     for b in range(len(labels)):
         sel = np.flatnonzero(result.branch == b)
         if sel.size == 0:
@@ -325,34 +365,65 @@ def _figure_1d(result: SweepResult, style: str) -> Figure:
     key = fig.add_subplot(grid[2 + lanes, :])
     key.set_label("key:equilibria")
     key.axis("off")
-    handles = [
-        Line2D([], [], color=line_style[lab]["color"], marker=line_style[lab]["marker"],
-               linestyle=line_style[lab]["linestyle"], label=lab)
+    handles: list[Artist] = [
+        Line2D(
+            [],
+            [],
+            color=line_style[lab]["color"],
+            marker=line_style[lab]["marker"],
+            linestyle=line_style[lab]["linestyle"],
+            label=lab,
+        )
         for lab in order_labels
     ]
     if tie_only.any():
-        handles.append(Line2D([], [], label="extra equilibrium exactly at a boundary (tie)",
-                              **{k: v for k, v in tie_kw.items() if k not in ("clip_on", "zorder")}))
-    leg = key.legend(handles=handles, loc="upper left", ncols=2, frameon=False,
-                     title="Equilibria (one line per equilibrium branch; dashed = mixed)",
-                     alignment="left", borderaxespad=0)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                label="extra equilibrium exactly at a boundary (tie)",
+                **{k: v for k, v in tie_kw.items() if k not in ("clip_on", "zorder")},
+            )
+        )
+    leg = key.legend(
+        handles=handles,
+        loc="upper left",
+        ncols=2,
+        frameon=False,
+        title="Equilibria (one line per equilibrium branch; dashed = mixed)",
+        alignment="left",
+        borderaxespad=0,
+    )
     leg.set_label("equilibria")
     key2 = fig.add_subplot(grid[3 + lanes, :])
     key2.set_label("key:regimes")
     key2.axis("off")
     regime_handles = [
-        Patch(facecolor=region[r.signature][0], hatch=region[r.signature][1],
-              edgecolor="#555555", label=_regime_key_text(result, r.index))
+        Patch(
+            facecolor=region[r.signature][0],
+            hatch=region[r.signature][1],
+            edgecolor="#555555",
+            label=_regime_key_text(result, r.index),
+        )
         for r in result.regimes
     ]
-    leg2 = key2.legend(handles=regime_handles, loc="upper left", frameon=False,
-                       title="Regimes (boundaries located to 1e-9)", alignment="left",
-                       borderaxespad=0)
+    leg2 = key2.legend(
+        handles=regime_handles,
+        loc="upper left",
+        frameon=False,
+        title="Regimes (boundaries located to 1e-9)",
+        alignment="left",
+        borderaxespad=0,
+    )
     leg2.set_label("regimes")
-    sub = _subtitle(result)
-    if sub:
-        fig.text(0.995, 0.003, sub, ha="right", va="bottom", fontsize="x-small", color="#444444")
+    _footer(fig, result, 150)
     return fig
+
+
+def _short_value(v: float) -> str:
+    """A boundary value for a tick: up to 4 decimals, no trailing zeros (0.5, 0.125)."""
+    text = f"{v:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _tie_only_branches(result: SweepResult) -> np.ndarray:
@@ -458,33 +529,87 @@ def _regime_map(result: SweepResult, style: str) -> Figure:
     bx = [b.value if b.parameter == ax_x.name else b.where[ax_x.name] for b in result.boundaries]
     by = [b.value if b.parameter == ax_y.name else b.where[ax_y.name] for b in result.boundaries]
     if bx:
-        ax.scatter(bx, by, s=3 * scale, color="black", linewidths=0, label="boundary points",
-                   zorder=3)
+        ax.scatter(
+            bx, by, s=3 * scale, color="black", linewidths=0, label="boundary points", zorder=3
+        )
     # region numbers at the most interior cell of each sizeable connected region
     for index, (ci, cj) in _region_label_cells(ids):
         regime = result.regimes[index]
         if regime.degenerate:
             continue
-        ax.text(xs[ci], ys[cj], str(regime.index), ha="center", va="center",
-                fontweight="bold", zorder=4,
-                bbox={"boxstyle": "circle,pad=0.25", "facecolor": "white", "edgecolor": "#333333",
-                      "linewidth": 0.8})
-    # scenario markers
+        ax.text(
+            xs[ci],
+            ys[cj],
+            str(regime.index),
+            ha="center",
+            va="center",
+            fontweight="bold",
+            zorder=4,
+            bbox={
+                "boxstyle": "circle,pad=0.25",
+                "facecolor": "white",
+                "edgecolor": "#333333",
+                "linewidth": 0.8,
+            },
+        )
+    # scenario markers (markers at the same place share one label)
+    grouped: dict[tuple[tuple[str, float], ...], list[str]] = {}
     for name, vals in _markers_on(result, [ax_x.name, ax_y.name]):
+        grouped.setdefault(tuple(sorted(vals.items())), []).append(name)
+    box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.5}
+    x_lo, x_hi = extent[0], extent[1]
+    for key_vals, names in grouped.items():
+        vals = dict(key_vals)
+        name = " / ".join(names)
         if len(vals) == 2:
-            ax.plot([vals[ax_x.name]], [vals[ax_y.name]], marker="*", markersize=18 * scale,
-                    color="black", markerfacecolor="white", zorder=5, linestyle="none")
-            ax.annotate(name, (vals[ax_x.name], vals[ax_y.name]), xytext=(8, 8),
-                        textcoords="offset points", fontsize="small", zorder=5,
-                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+            ax.plot(
+                [vals[ax_x.name]],
+                [vals[ax_y.name]],
+                marker="*",
+                markersize=18 * scale,
+                color="black",
+                markerfacecolor="white",
+                zorder=5,
+                linestyle="none",
+            )
+            ax.annotate(
+                _wrap(name, 20),
+                (vals[ax_x.name], vals[ax_y.name]),
+                xytext=(8, 8),
+                textcoords="offset points",
+                fontsize="small",
+                zorder=5,
+                bbox=box,
+            )
         elif ax_x.name in vals:
-            ax.axvline(vals[ax_x.name], color="black", linestyle=":", linewidth=2 * scale)
-            ax.text(vals[ax_x.name], 0.99, f" {name}", transform=ax.get_xaxis_transform(),
-                    rotation=90, ha="right", va="top", fontsize="small")
+            v = vals[ax_x.name]
+            left_edge = v - x_lo < 0.06 * (x_hi - x_lo)
+            ax.axvline(v, color="black", linestyle=":", linewidth=2 * scale, zorder=4)
+            ax.text(
+                v,
+                0.99,
+                _wrap(name, 22),
+                transform=ax.get_xaxis_transform(),
+                rotation=90,
+                ha="left" if left_edge else "right",
+                va="top",
+                fontsize="x-small",
+                bbox=box,
+                zorder=5,
+            )
         else:
-            ax.axhline(vals[ax_y.name], color="black", linestyle=":", linewidth=2 * scale)
-            ax.text(0.01, vals[ax_y.name], f"{name}", transform=ax.get_yaxis_transform(),
-                    ha="left", va="bottom", fontsize="small")
+            ax.axhline(vals[ax_y.name], color="black", linestyle=":", linewidth=2 * scale, zorder=4)
+            ax.text(
+                0.01,
+                vals[ax_y.name],
+                _wrap(name, 30),
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="bottom",
+                fontsize="x-small",
+                bbox=box,
+                zorder=5,
+            )
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_xlabel(px.axis_label)
@@ -492,38 +617,74 @@ def _regime_map(result: SweepResult, style: str) -> Figure:
     ax.set_title(f"Which equilibria hold ({ax_x.n} x {ax_y.n} grid)", loc="left")
     fig.suptitle(f"{info.title}: regime map")
 
-    handles = [
-        Patch(facecolor=region[r.signature][0], hatch=region[r.signature][1], edgecolor="#333333",
-              label=_wrap(f"{r.index}: {r.description} ({100 * r.share:.0f}%)", 44))
+    handles: list[Artist] = [
+        Patch(
+            facecolor=region[r.signature][0],
+            hatch=region[r.signature][1],
+            edgecolor="#333333",
+            label=_wrap(f"{r.index}: {r.description} ({_percent(r.share)})", 44),
+        )
         for r in shown
     ]
     ties = [r for r in result.regimes if r.degenerate]
     if ties:
         share = sum(r.share for r in ties)
-        handles.append(Patch(facecolor=TIE_COLOUR, edgecolor="#333333",
-                             label=_wrap(f"exactly on a boundary: ties, extra equilibria "
-                                         f"({100 * share:.1f}%)", 44)))
+        handles.append(
+            Patch(
+                facecolor=TIE_COLOUR,
+                edgecolor="#333333",
+                label=_wrap(
+                    f"exactly on a boundary: ties, extra equilibria ({100 * share:.1f}%)", 44
+                ),
+            )
+        )
     if bx:
         from matplotlib.lines import Line2D
 
-        handles.append(Line2D([], [], color="black", marker="o", markersize=4, linestyle="none",
-                              label="boundary located to 1e-9"))
-    leg = key.legend(handles=handles, loc="upper left", frameon=False,
-                     title="Regimes: sets of equilibria", alignment="left", labelspacing=0.9,
-                     fontsize="small" if len(handles) > 6 else None)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="black",
+                marker="o",
+                markersize=4,
+                linestyle="none",
+                label="boundary located to 1e-9",
+            )
+        )
+    leg = key.legend(
+        handles=handles,
+        loc="upper left",
+        frameon=False,
+        title="Regimes: sets of equilibria",
+        alignment="left",
+        labelspacing=0.9,
+        fontsize="small" if len(handles) > 6 else None,
+    )
     leg.set_label("regimes")
+    _footer(fig, result, 110)
+    return fig
+
+
+def _percent(share: float) -> str:
+    """A share of the grid for a legend: ``23%``, or ``<1%`` rather than a misleading 0%."""
+    return f"{100 * share:.0f}%" if share >= 0.005 else "<1%"
+
+
+def _footer(fig: Figure, result: SweepResult, width: int) -> None:
+    """Fixed parameters and the model's status under the figure (layout makes room for it)."""
     sub = _subtitle(result)
     if sub:
-        fig.text(0.995, 0.003, _wrap(sub, 70), ha="right", va="bottom", fontsize="x-small",
-                 color="#444444")
-    return fig
+        fig.supxlabel(_wrap(sub, width), x=0.99, ha="right", fontsize="x-small", color="#444444")
 
 
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def _region_label_cells(ids: np.ndarray, min_share: float = 0.01) -> list[tuple[int, tuple[int, int]]]:
+def _region_label_cells(
+    ids: np.ndarray, min_share: float = 0.01
+) -> list[tuple[int, tuple[int, int]]]:
     """For each connected region of equal regime id, its most interior cell.
 
     Connected components (4-neighbours) by union-find; the depth of a cell is found by
@@ -534,8 +695,8 @@ def _region_label_cells(ids: np.ndarray, min_share: float = 0.01) -> list[tuple[
     nx, ny = ids.shape
     flat = ids.reshape(-1)
     index = np.arange(flat.size).reshape(nx, ny)
-    right = (ids[:-1, :] == ids[1:, :])
-    up = (ids[:, :-1] == ids[:, 1:])
+    right = ids[:-1, :] == ids[1:, :]
+    up = ids[:, :-1] == ids[:, 1:]
     u = np.concatenate([index[:-1, :][right], index[:, :-1][up]])
     v = np.concatenate([index[1:, :][right], index[:, 1:][up]])
     comp = _components(flat.size, u.astype(np.int64), v.astype(np.int64)).reshape(nx, ny)
@@ -595,19 +756,4 @@ def render_figure(result: SweepResult, fmt: str = "svg", *, style: str = "slides
     return buffer.getvalue()
 
 
-def describe_pairs(signature: Signature, result: SweepResult) -> list[str]:
-    """Labels of a signature's equilibria (helper for tests and captions)."""
-    players = result.scenario.players
-    return [
-        equilibrium_label(p, players[0].strategies, players[1].strategies)
-        for p in sorted_pairs(signature)
-    ]
-
-
-__all__ = [
-    "figure_1d",
-    "regime_map",
-    "render_figure",
-    "short_description",
-    "sweep_figure",
-]
+__all__ = ["figure_1d", "regime_map", "render_figure", "sweep_figure"]

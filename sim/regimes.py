@@ -194,13 +194,13 @@ def equilibrium_label(pair: SupportPair, row_names: Sequence[str], col_names: Se
     """Readable label of an equilibrium from its supports.
 
     ``Ease / Resume`` for a pure equilibrium (row strategy / column strategy), and
-    ``mixed: Ease & Maintain / Resume & License slowly`` for a mixed one.
+    ``mixed (Ease & Maintain / Resume & License slowly)`` for a mixed one.
     """
     rows = " & ".join(row_names[i] for i in pair[0])
     cols = " & ".join(col_names[j] for j in pair[1])
     if len(pair[0]) == 1 and len(pair[1]) == 1:
         return f"{rows} / {cols}"
-    return f"mixed: {rows} / {cols}"
+    return f"mixed ({rows} / {cols})"
 
 
 def signature_labels(

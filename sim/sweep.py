@@ -36,8 +36,9 @@ from sim.scenario import Scenario
 
 Progress = Callable[[int, int], None]
 
-#: Largest grid accepted (points in all), so a typo cannot ask for a billion games.
-MAX_POINTS = 1_000_000
+#: Largest grid accepted (points in all): a typo cannot ask for a billion games, and the
+#: data files stay usable (500 x 500 points already make a ~160 MB sweep.json).
+MAX_POINTS = 250_000
 #: Tie tolerance while bisecting. With the default 1e-9 a game within ~1e-8 of a boundary
 #: counts as tied, and that tie zone is lopsided (about -1.5e-8..+0.7e-8 at t_us = 0.5 in
 #: re-chips), which would move the boundary by ~4e-9. 1e-11 shrinks the zone below 1e-9;
@@ -228,8 +229,8 @@ def parse_grid(
     total = math.prod(a.n for a in axes)
     if total > MAX_POINTS:
         raise UsageError(
-            f"--vary: {total:,} points in all is more than the {MAX_POINTS:,} allowed; "
-            "use fewer points per parameter"
+            f"--vary: {total:,} points in all is more than the {MAX_POINTS:,} allowed "
+            "(the data files would be too big to use); use fewer points per parameter"
         )
     return axes
 
@@ -560,20 +561,31 @@ def _regimes_2d(
     degenerate: np.ndarray,
     describe: Callable[[Signature], str],
 ) -> tuple[list[Regime], np.ndarray]:
-    """2-D regimes: the distinct signatures, numbered by first appearance, with grid shares."""
+    """2-D regimes: the distinct signatures with their share of the grid.
+
+    Regimes are numbered in order of first appearance on the grid, except that signatures
+    seen only at degenerate points (cells exactly on a boundary) come last, so the numbers
+    of the regions a reader sees on the map run 1, 2, 3, ... without gaps.
+    """
     n = sig_ids.shape[0]
     counts = np.bincount(sig_ids, minlength=len(signatures))
     deg_counts = np.bincount(sig_ids[degenerate], minlength=len(signatures))
+    tie_only = (counts > 0) & (deg_counts == counts)
+    order = [i for i in range(len(signatures)) if not tie_only[i]] + [
+        i for i in range(len(signatures)) if tie_only[i]
+    ]
     regimes = [
         Regime(
-            index=i + 1,
-            signature=sig,
-            description=describe(sig),
+            index=rank + 1,
+            signature=signatures[i],
+            description=describe(signatures[i]),
             low=None,
             high=None,
             share=float(counts[i]) / n,
-            degenerate=bool(counts[i] > 0 and deg_counts[i] == counts[i]),
+            degenerate=bool(tie_only[i]),
         )
-        for i, sig in enumerate(signatures)
+        for rank, i in enumerate(order)
     ]
-    return regimes, sig_ids.astype(np.int64)
+    rank_of = np.empty(len(signatures), dtype=np.int64)
+    rank_of[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    return regimes, rank_of[sig_ids]

@@ -56,6 +56,7 @@ from sim.sweep import (
     PlayerInfo,
     ScenarioInfo,
     SweepResult,
+    support_codes,
 )
 
 SCHEMA_VERSION = 1
@@ -219,7 +220,7 @@ def column_meanings(result: SweepResult) -> dict[str, str]:
     out = {a.name: f"{info.parameters[a.name].axis_label} at this grid point" for a in result.axes}
     out |= {
         "branch": "equilibrium id: the same id follows one equilibrium from point to point",
-        "label": "row strategy / column strategy if pure, else 'mixed: supports'",
+        "label": "row strategy / column strategy if pure, else 'mixed (supports)'",
         "pure": "true if both players play one strategy for sure",
     }
     for p, player in enumerate(info.players):
@@ -236,25 +237,26 @@ def column_meanings(result: SweepResult) -> dict[str, str]:
 
 
 def equilibrium_labels(result: SweepResult) -> list[str]:
-    """Label of every equilibrium (``Ease / Resume``, or ``mixed: ...``)."""
+    """Label of every equilibrium (``Ease / Resume``, or ``mixed (...)``).
+
+    Labels depend on the supports only, so each distinct support pair is labelled once.
+    """
     from sim.regimes import equilibrium_label
 
     players = result.scenario.players
-    cache: dict[tuple[tuple[int, ...], tuple[int, ...]], str] = {}
-    labels = []
-    r_supp = result.row > 0
-    c_supp = result.col > 0
-    for i in range(result.point.shape[0]):
+    n = result.col.shape[1]
+    codes = support_codes(result.row, result.col)
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    names = []
+    for code in uniq.tolist():
+        rmask, cmask = code >> n, code & ((1 << n) - 1)
         pair = (
-            tuple(int(x) for x in np.flatnonzero(r_supp[i])),
-            tuple(int(x) for x in np.flatnonzero(c_supp[i])),
+            tuple(i for i in range(result.row.shape[1]) if rmask >> i & 1),
+            tuple(j for j in range(n) if cmask >> j & 1),
         )
-        label = cache.get(pair)
-        if label is None:
-            label = equilibrium_label(pair, players[0].strategies, players[1].strategies)
-            cache[pair] = label
-        labels.append(label)
-    return labels
+        names.append(equilibrium_label(pair, players[0].strategies, players[1].strategies))
+    table = np.asarray(names, dtype=object)
+    return list(table[inverse.reshape(-1)]) if codes.size else []
 
 
 def _table_text(result: SweepResult) -> tuple[list[str], list[list[str]], list[bool]]:
@@ -288,9 +290,12 @@ def _table_text(result: SweepResult) -> tuple[list[str], list[list[str]], list[b
     return header, rows, text_col
 
 
-def csv_text(result: SweepResult) -> str:
+TidyTable = tuple[list[str], list[list[str]], list[bool]]
+
+
+def csv_text(result: SweepResult, table: TidyTable | None = None) -> str:
     """The tidy CSV (RFC 4180 quoting, ``\\n`` line ends)."""
-    header, rows, _ = _table_text(result)
+    header, rows, _ = table or _table_text(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -347,7 +352,11 @@ def regime_text(result: SweepResult, regime: Regime) -> str:
         else:
             where = f"{lo} < {axis.name} < {hi}"
         return f"{where}: {regime.description}"
-    share = f"{100 * regime.share:.1f}% of the grid"
+    share = (
+        f"{100 * regime.share:.1f}% of the grid"
+        if regime.share >= 0.0005
+        else "under 0.1% of the grid"
+    )
     if regime.degenerate:
         return (
             f"regime {regime.index} ({share}, points exactly on a boundary): {regime.description}"
@@ -554,12 +563,12 @@ def summary_document(result: SweepResult) -> dict[str, Any]:
     }
 
 
-def sweep_json_text(result: SweepResult) -> str:
+def sweep_json_text(result: SweepResult, table: TidyTable | None = None) -> str:
     """The full ``sweep.json``: the summary plus one tidy record per line under "equilibria"."""
     doc = summary_document(result)
     doc["columns"] = column_meanings(result)
     head = json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False)
-    header, rows, text_col = _table_text(result)
+    header, rows, text_col = table or _table_text(result)
     keys = [json.dumps(h, ensure_ascii=False) for h in header]
     quoted: dict[str, str] = {}
 
@@ -664,9 +673,10 @@ def write_sweep(
     # A stale manifest would vouch for files that are about to change: remove it first.
     with suppress(FileNotFoundError):
         (folder / MANIFEST_NAME).unlink()
+    table = _table_text(result)  # shared by the CSV and the JSON
     contents: dict[str, bytes] = {
-        CSV_NAME: csv_text(result).encode("utf-8"),
-        JSON_NAME: sweep_json_text(result).encode("utf-8"),
+        CSV_NAME: csv_text(result, table).encode("utf-8"),
+        JSON_NAME: sweep_json_text(result, table).encode("utf-8"),
         **figures,
     }
     written = []

@@ -3,7 +3,10 @@
 Used by the tests only. It shares no code with :mod:`sim.solver` and uses no floating point:
 payoffs are converted to :class:`fractions.Fraction` and every step is exact.
 
-Method (von Stengel 2007, section 3.5; Avis, Rosenberg, Savani and von Stengel 2010):
+Method (B. von Stengel, "Equilibrium computation for two-player games in strategic and
+extensive form", ch. 3 of *Algorithmic Game Theory*, 2007: labelled best-response polytopes;
+D. Avis, G. Rosenberg, R. Savani, B. von Stengel, "Enumeration of Nash equilibria for
+two-player games", *Economic Theory* 42, 2010):
 
 1. shift each player's payoffs so they are all at least 1 (this changes no equilibrium) and
    scale them to integers;
@@ -20,8 +23,9 @@ Method (von Stengel 2007, section 3.5; Avis, Rosenberg, Savani and von Stengel 2
 4. a pair of non-zero vertices whose labels together cover all ``m + n`` labels is an extreme
    equilibrium, after normalising each vector to sum to one.
 
-A game is degenerate when some vertex of ``P`` has more than ``m`` labels or some vertex of
-``Q`` more than ``n`` labels (von Stengel 2007, Definition 3.2 and Theorem 3.4's discussion).
+A game is degenerate when some mixed strategy with ``k`` strategies in its support has more than
+``k`` pure best responses (von Stengel 2007); equivalently, some vertex of ``P`` has more than
+``m`` labels or some vertex of ``Q`` more than ``n`` labels, which is what is checked here.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from sim import __version__
-from sim.cli import info_cmd, scenario_cmds, solve_cmd, sweep_cmd
+from sim.cli import info_cmd, report_cmd, scenario_cmds, solve_cmd, sweep_cmd
 
 app = typer.Typer(
     name="tradegame",
@@ -70,6 +70,9 @@ app.command("schema", epilog=_example("tradegame schema > scenario.schema.json")
     scenario_cmds.schema
 )
 app.command("info", epilog=_example("tradegame info"))(info_cmd.info)
+app.command("report", epilog="Example: tradegame report rare-earths-for-chips -o report.html")(
+    report_cmd.report
+)
 
 
 def main() -> None:

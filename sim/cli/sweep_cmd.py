@@ -10,7 +10,7 @@ from __future__ import annotations
 import shlex
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -21,7 +21,7 @@ from sim.cli.output import emit_json, handle_errors, out
 from sim.errors import OutputExistsError
 
 
-class FigureFormat(str, Enum):
+class FigureFormat(StrEnum):
     """File formats of the figures."""
 
     svg = "svg"
@@ -29,7 +29,7 @@ class FigureFormat(str, Enum):
     pdf = "pdf"
 
 
-class FigureStyle(str, Enum):
+class FigureStyle(StrEnum):
     """Figure styles: large type for projection, or compact type for print."""
 
     slides = "slides"
@@ -164,6 +164,9 @@ def sweep(
         result = run_sweep(loaded, axes, overrides, progress=bar)
     finally:
         bar.close()
+    if bar.shown:  # a long sweep on a terminal: say what the remaining seconds are for
+        bar.stream.write(f"Writing the figure and data files to {output} ...\n")
+        bar.stream.flush()
     name = figure_name(result, fmt.value)
     figures = {name: render_figure(result, fmt.value)}
     command = _command_line(

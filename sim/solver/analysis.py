@@ -3,13 +3,15 @@
 Arrays in, plain values out; nothing here knows about scenarios or solvers. ``A`` holds the row
 player's payoffs and ``B`` the column player's, both of shape ``(m, n)``.
 
-Ties are judged with a tolerance relative to the payoff scale: two payoffs of a player count as
-equal when they differ by at most ``tol * scale``, where ``scale`` is the largest absolute payoff
-of that player (1 if all payoffs are zero). The definitions follow von Stengel (2007),
-"Equilibrium computation for two-player games in strategic and extensive form", ch. 3 of
-*Algorithmic Game Theory* (best responses, section 3.2) and the dominance discussion in
-Osborne and Rubinstein, *A Course in Game Theory* (1994), section 4.2 (strict domination by
-mixed strategies and its iterated elimination).
+Ties are judged like the default solver judges them (:mod:`sim.solver.enumeration` rescales each
+player's payoffs to ``[1, 2]``): two payoffs of a player count as equal when they differ by at
+most ``tol * scale``, where ``scale`` is the spread (largest minus smallest) of that player's
+payoffs; for a player whose payoffs are all equal every comparison is a tie anyway.
+
+The definitions follow von Stengel (2007), "Equilibrium computation for two-player games in
+strategic and extensive form", ch. 3 of *Algorithmic Game Theory* (the best response
+condition) and Osborne and Rubinstein, *A Course in Game Theory* (1994), section 4.2 (strict
+domination by mixed strategies and its iterated elimination).
 """
 
 from __future__ import annotations
@@ -31,10 +33,18 @@ __all__ = [
 DEFAULT_TOL = 1e-9
 
 
+def _spread(low: np.ndarray | float, high: np.ndarray | float) -> np.ndarray:
+    """Payoff scale: the spread ``high - low``, or the magnitude (or 1) when it is zero."""
+    spread = np.asarray(high, dtype=np.float64) - low
+    magnitude = np.maximum(np.abs(low), np.abs(high))
+    return np.where(spread > 0, spread, np.where(magnitude > 0, magnitude, 1.0))
+
+
 def _scale(M: np.ndarray) -> np.ndarray:
-    """Largest absolute payoff over the last two axes (1 where all payoffs are zero)."""
-    scale = np.max(np.abs(M), axis=(-2, -1), keepdims=True)
-    return np.where(scale > 0, scale, 1.0)
+    """Payoff scale of each game of a stack (over the last two axes, dimensions kept)."""
+    low = np.min(M, axis=(-2, -1), keepdims=True)
+    high = np.max(M, axis=(-2, -1), keepdims=True)
+    return _spread(low, high)
 
 
 def _as_pair(A: object, B: object) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +70,8 @@ def best_response_cells(
     Cell ``(i, j)`` is marked for the row player when row ``i`` earns the highest payoff against
     column ``j`` (``A[i, j] >= max_k A[k, j]``), and for the column player when column ``j`` earns
     the highest payoff against row ``i`` (``B[i, j] >= max_l B[i, l]``), up to the tolerance.
-    A cell marked for both players is a pure Nash equilibrium (von Stengel 2007, section 3.2).
+    A cell marked for both players is a pure Nash equilibrium (von Stengel 2007, best response
+    condition).
 
     Parameters
     ----------
@@ -68,7 +79,7 @@ def best_response_cells(
         Payoffs of the row and the column player, shape ``(m, n)``; a stack ``(..., m, n)`` is
         handled game by game.
     tol
-        Relative tie tolerance (times the largest absolute payoff of the player).
+        Relative tie tolerance (times the spread of the player's payoffs).
 
     Returns
     -------
@@ -93,7 +104,7 @@ def _dominating_mix(M: np.ndarray, index: int, tol: float) -> np.ndarray | None:
                                 sum_k p_k = 1,  p >= 0,  p_index = 0
 
     is solved; row ``index`` is strictly dominated exactly when the optimum ``e`` is positive
-    (Osborne and Rubinstein 1994, Lemma 60.1 and section 4.2).
+    (Osborne and Rubinstein 1994, section 4.2).
     """
     count = M.shape[0]
     if count < 2:
@@ -101,7 +112,7 @@ def _dominating_mix(M: np.ndarray, index: int, tol: float) -> np.ndarray | None:
     low, high = float(np.min(M)), float(np.max(M))
     if high - low <= 0:
         return None
-    margin = tol * max(abs(low), abs(high))
+    margin = tol * (high - low)
     target = M[index]
     others = [k for k in range(count) if k != index]
     for k in others:  # pure domination: cheap, and exact for the common case
@@ -159,8 +170,8 @@ def strictly_dominated(
     A, B
         Payoffs of the row and the column player, shape ``(m, n)``.
     tol
-        Relative tolerance: "strictly more" means more by over ``tol`` times the player's
-        largest absolute payoff.
+        Relative tolerance: "strictly more" means more by over ``tol`` times the spread of the
+        player's payoffs.
 
     Returns
     -------
@@ -269,7 +280,7 @@ def pareto_optimal_cells(A: np.ndarray, B: np.ndarray, *, tol: float = DEFAULT_T
         Payoffs of the row and the column player, shape ``(m, n)``; a stack ``(..., m, n)`` is
         handled game by game.
     tol
-        Relative tie tolerance (times each player's largest absolute payoff).
+        Relative tie tolerance (times the spread of each player's payoffs).
 
     Returns
     -------
@@ -308,7 +319,7 @@ def pareto_dominating_cells(
     payoffs
         Expected payoffs ``(row player, column player)``, for example of a Nash equilibrium.
     tol
-        Relative tie tolerance (times each player's largest absolute payoff).
+        Relative tie tolerance (times the spread of each player's payoffs).
 
     Returns
     -------
@@ -320,10 +331,12 @@ def pareto_dominating_cells(
     if A_arr.ndim != 2:
         raise ValueError("pareto_dominating_cells takes one game of shape (m, n)")
     row_value, col_value = float(payoffs[0]), float(payoffs[1])
-    scale_a = max(float(np.max(np.abs(A_arr))), abs(row_value))
-    scale_b = max(float(np.max(np.abs(B_arr))), abs(col_value))
-    slack_a = tol * (scale_a if scale_a > 0 else 1.0)
-    slack_b = tol * (scale_b if scale_b > 0 else 1.0)
+    slack_a = tol * float(
+        _spread(min(float(A_arr.min()), row_value), max(float(A_arr.max()), row_value))
+    )
+    slack_b = tol * float(
+        _spread(min(float(B_arr.min()), col_value), max(float(B_arr.max()), col_value))
+    )
     da = A_arr - row_value
     db = B_arr - col_value
     mask = (da >= -slack_a) & (db >= -slack_b) & ((da > slack_a) | (db > slack_b))

@@ -30,6 +30,7 @@ from sim.solver.types import FloatArray, IntArray
 __all__ = [
     "component_structure",
     "components_of_game",
+    "connected_roots",
     "label_components",
     "maximal_nash_subsets",
     "strategy_ids",
@@ -40,6 +41,31 @@ Subset = tuple[tuple[int, ...], tuple[int, ...]]
 
 def _as_int_array(values: npt.ArrayLike) -> IntArray:
     return np.asarray(values, dtype=np.int64).reshape(-1)
+
+
+def connected_roots(n_nodes: int, u: IntArray, v: IntArray) -> IntArray:
+    """Connected components of an undirected graph: each node's smallest connected node.
+
+    Min-label propagation over the edge list ``(u[e], v[e])`` with pointer jumping, all in
+    array operations (a few passes for the short paths of equilibrium graphs).
+    """
+    label = np.arange(n_nodes, dtype=np.int64)
+    if u.size == 0:
+        return label
+    while True:
+        low = np.minimum(label[u], label[v])
+        new = label.copy()
+        np.minimum.at(new, u, low)
+        np.minimum.at(new, v, low)
+        # Pointer jumping: follow labels to their roots so long paths converge in few passes.
+        while True:
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, label):
+            return label
+        label = new
 
 
 def label_components(
@@ -80,22 +106,7 @@ def label_components(
     _, v = np.unique(ys, return_inverse=True)
     u = u.reshape(-1).astype(np.int64)
     v = v.reshape(-1).astype(np.int64) + (int(u.max()) + 1)
-    n_nodes = int(v.max()) + 1
-    label = np.arange(n_nodes, dtype=np.int64)
-    while True:
-        low = np.minimum(label[u], label[v])
-        new = label.copy()
-        np.minimum.at(new, u, low)
-        np.minimum.at(new, v, low)
-        # Pointer jumping: follow labels to their roots so long paths converge in few passes.
-        while True:
-            jumped = new[new]
-            if np.array_equal(jumped, new):
-                break
-            new = jumped
-        if np.array_equal(new, label):
-            break
-        label = new
+    label = connected_roots(int(v.max()) + 1, u, v)
     root = label[u]
     # Renumber per game in order of first appearance: an equilibrium starts a new component
     # when its root has not been seen before in the (grouped) order.

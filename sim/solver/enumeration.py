@@ -31,20 +31,22 @@ element-wise per game, so a game gets bit-for-bit the same answer alone or in an
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from sim.errors import SolverError
-from sim.solver.components import label_components
+from sim.solver.components import connected_roots, label_components
 from sim.solver.types import BoolArray, EquilibriumTable, FloatArray, IntArray
 
 __all__ = [
     "MAX_STRATEGIES_TOTAL",
+    "MAX_SYSTEMS",
     "SINGULAR_RCOND",
     "SolverInternalError",
     "enumerate_equilibria",
@@ -59,15 +61,32 @@ relative determinant ``|det| / prod(row norms)`` suggested in solver-notes.md is
 positive entries it is tiny for well-posed systems too (1e-18 at condition number 2e7 in von
 Stengel's 6x6 game with 75 equilibria, which it would lose two equilibria of)."""
 
-_PREFILTER = 1e-3
-"""Generous bound on the error of a first, unrefined solution, for discarding candidates early."""
+_PREFILTER = 1e-2
+"""Generous bound on the error of a first, unrefined solution (condition number up to
+``1 / SINGULAR_RCOND``), for discarding candidates early."""
 
 MAX_STRATEGIES_TOTAL = 62
 """Largest ``m + n``: label sets are int64 bitmasks."""
 
-_TARGET_BYTES = 1 << 21
-"""Rough size of the largest temporary array per step; small enough to stay in cache, which
-was faster than big chunks in the prototype (the time goes to memory traffic)."""
+MAX_SYSTEMS = 10**8
+"""Largest ``C(m + n, m)``, the number of linear systems per polytope (a 14x14 game has
+4e7 and takes minutes; beyond that enumeration is impractical and we refuse early)."""
+
+_BLOCK_SYSTEMS = 1 << 15
+"""Systems solved per array operation (candidates x games). Large enough that numpy's per-call
+overhead is negligible, small enough that the temporaries stay near the cache; measured best
+between 2^15 and 2^17 for 2x2 to 6x6 games."""
+
+_BLOCK_BYTES = 32 << 20
+"""Cap on the largest temporary array of one block, for large games."""
+
+_DENSE_LOOKUP = 1 << 22
+"""Largest ``2^(m+n) * games`` for which partner lookup uses a dense table (else a sort)."""
+
+_MERGE = 128.0
+"""Points of a polytope closer than ``_MERGE * tol`` (max norm) count as one point, and so do
+equilibria whose probabilities are that close: they differ only through ties at the edge of the
+tolerance, and reporting both would list one equilibrium twice."""
 
 _CONSTANT_SPREAD = 64 * np.finfo(np.float64).eps
 """A payoff matrix whose spread is below this times its magnitude is constant up to rounding."""
@@ -79,10 +98,11 @@ class SolverInternalError(AssertionError):
 
 @dataclass(frozen=True)
 class StackSolution:
-    """Internal result of :func:`enumerate_equilibria`: the table plus vertex ids.
+    """Internal result of :func:`enumerate_equilibria`: the table plus strategy ids.
 
-    ``x_ids``/``y_ids`` identify the vertex of ``P``/``Q`` behind each equilibrium (unique over
-    the whole stack); :func:`sim.solver.solve_game` uses them for maximal Nash subsets.
+    ``x_ids``/``y_ids`` identify the row/column strategy of each equilibrium: the vertex of
+    ``P``/``Q`` behind it, or its cluster of coincident vertices (unique over the whole stack).
+    :func:`sim.solver.solve_game` uses them for maximal Nash subsets.
     """
 
     table: EquilibriumTable
@@ -104,8 +124,10 @@ class _Combos:
 def _combos(p: int, q: int, k: int) -> _Combos:
     rows = np.array(list(combinations(range(p), k)), dtype=np.int64).reshape(-1, k)
     cols = np.array(list(combinations(range(q), k)), dtype=np.int64).reshape(-1, k)
-    rows_mask = np.sum(np.left_shift(1, rows), axis=1, dtype=np.int64)
-    cols_mask = np.sum(np.left_shift(1, cols), axis=1, dtype=np.int64)
+    rows_mask = np.asarray(np.left_shift(1, rows).sum(axis=1), dtype=np.int64)
+    cols_mask = np.asarray(np.left_shift(1, cols).sum(axis=1), dtype=np.int64)
+    for shared in (rows, rows_mask, cols, cols_mask):
+        shared.setflags(write=False)  # cached: must never be modified
     return _Combos(rows, rows_mask, cols, cols_mask)
 
 
@@ -118,28 +140,30 @@ def _popcount(mask: IntArray) -> IntArray:
     return ((v * np.uint64(0x0101010101010101)) >> np.uint64(56)).astype(np.int64)
 
 
-def _bits_to_mask(flags: BoolArray, bits: IntArray) -> IntArray:
-    """OR of ``1 << bits[..., t]`` over the last axis where ``flags`` (distinct bits, so a sum)."""
-    return np.sum(np.where(flags, np.left_shift(1, bits), 0), axis=-1, dtype=np.int64)
-
-
-def _rescale(M: FloatArray) -> tuple[FloatArray, FloatArray]:
+def _rescale(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Rescale each game's payoffs affinely to ``[1, 2]`` (constant matrices to all ones).
 
-    Returns the rescaled stack and each game's payoff scale (spread, or magnitude for a constant
-    matrix) used to judge the best-response check in original units.
+    Returns the rescaled stack, each game's minimum payoff and its payoff scale for the
+    best-response check: the spread ``max - min``, or infinity for a matrix that is constant up
+    to rounding (every strategy is then a best response).
     """
     flat = M.reshape(M.shape[0], -1)
-    low = flat.min(axis=1)
-    high = flat.max(axis=1)
+    if flat.shape[1] <= 16:
+        # Element-wise over the few entries: faster than a reduction over a short axis.
+        low = flat[:, 0].copy()
+        high = flat[:, 0].copy()
+        for e in range(1, flat.shape[1]):
+            np.minimum(low, flat[:, e], out=low)
+            np.maximum(high, flat[:, e], out=high)
+    else:
+        low = flat.min(axis=1)
+        high = flat.max(axis=1)
     spread = high - low
-    magnitude = np.maximum(np.abs(low), np.abs(high))
-    constant = spread <= _CONSTANT_SPREAD * magnitude
+    constant = spread <= _CONSTANT_SPREAD * np.maximum(np.abs(low), np.abs(high))
     safe = np.where(constant, 1.0, spread)
     scaled = 1.0 + (M - low[:, None, None]) / safe[:, None, None]
     scaled[constant] = 1.0
-    scale = np.where(constant, np.where(magnitude > 0, magnitude, 1.0), spread)
-    return scaled, scale
+    return scaled, low, np.where(constant, np.inf, spread)
 
 
 def _solve_ones(sub: FloatArray, k: int) -> list[FloatArray]:
@@ -161,6 +185,50 @@ def _solve_ones(sub: FloatArray, k: int) -> list[FloatArray]:
             det = sub[0, 0] * cof[0][0] + sub[0, 1] * cof[0][1] + sub[0, 2] * cof[0][2]
             # z = adj(S) 1 / det, adj the transposed cofactor matrix.
             return [(cof[0][j] + cof[1][j] + cof[2][j]) / det for j in range(3)]
+        if k == 4:
+            s_, c_ = _minors4(sub)
+            det = _det4(s_, c_)
+            d = [sub[1, j] - sub[0, j] for j in range(4)]
+            e = [sub[3, j] - sub[2, j] for j in range(4)]
+            # Row sums of the adjugate (Laplace expansion by the 2x2 minors of rows 0-1, 2-3).
+            return [
+                (
+                    d[1] * c_[5]
+                    - d[2] * c_[4]
+                    + d[3] * c_[3]
+                    + e[1] * s_[5]
+                    - e[2] * s_[4]
+                    + e[3] * s_[3]
+                )
+                / det,
+                (
+                    -d[0] * c_[5]
+                    + d[2] * c_[2]
+                    - d[3] * c_[1]
+                    - e[0] * s_[5]
+                    + e[2] * s_[2]
+                    - e[3] * s_[1]
+                )
+                / det,
+                (
+                    d[0] * c_[4]
+                    - d[1] * c_[2]
+                    + d[3] * c_[0]
+                    + e[0] * s_[4]
+                    - e[1] * s_[2]
+                    + e[3] * s_[0]
+                )
+                / det,
+                (
+                    -d[0] * c_[3]
+                    + d[1] * c_[1]
+                    - d[2] * c_[0]
+                    - e[0] * s_[3]
+                    + e[1] * s_[1]
+                    - e[2] * s_[0]
+                )
+                / det,
+            ]
         batch = sub.shape[2:]
         N = int(np.prod(batch))
         x = _gauss_jordan(sub.reshape(k, k, N), np.ones((k, 1, N)))
@@ -178,6 +246,53 @@ def _cofactors3(S: FloatArray) -> list[list[FloatArray]]:
     ]
 
 
+def _minors4(S: FloatArray) -> tuple[list[FloatArray], list[FloatArray]]:
+    """2x2 minors of rows 0-1 (``s``) and rows 2-3 (``c``) of 4x4 matrices, column pairs
+    (0,1), (0,2), (0,3), (1,2), (1,3), (2,3) for ``s`` and the complementary pairs for ``c``
+    in reverse order (so ``det = sum of +-s[i] c[5 - i]``)."""
+    pairs = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
+    s = [S[0, a] * S[1, b] - S[0, b] * S[1, a] for a, b in pairs]
+    c = [S[2, a] * S[3, b] - S[2, b] * S[3, a] for a, b in pairs]
+    return s, c
+
+
+def _det4(s: list[FloatArray], c: list[FloatArray]) -> FloatArray:
+    return s[0] * c[5] - s[1] * c[4] + s[2] * c[3] + s[3] * c[2] - s[4] * c[1] + s[5] * c[0]
+
+
+def _adjugate4(S: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Adjugate and determinant of a batch of 4x4 matrices ``S (4, 4, V)``."""
+    s, c = _minors4(S)
+    a = S
+    adj = [
+        [
+            a[1, 1] * c[5] - a[1, 2] * c[4] + a[1, 3] * c[3],
+            -a[0, 1] * c[5] + a[0, 2] * c[4] - a[0, 3] * c[3],
+            a[3, 1] * s[5] - a[3, 2] * s[4] + a[3, 3] * s[3],
+            -a[2, 1] * s[5] + a[2, 2] * s[4] - a[2, 3] * s[3],
+        ],
+        [
+            -a[1, 0] * c[5] + a[1, 2] * c[2] - a[1, 3] * c[1],
+            a[0, 0] * c[5] - a[0, 2] * c[2] + a[0, 3] * c[1],
+            -a[3, 0] * s[5] + a[3, 2] * s[2] - a[3, 3] * s[1],
+            a[2, 0] * s[5] - a[2, 2] * s[2] + a[2, 3] * s[1],
+        ],
+        [
+            a[1, 0] * c[4] - a[1, 1] * c[2] + a[1, 3] * c[0],
+            -a[0, 0] * c[4] + a[0, 1] * c[2] - a[0, 3] * c[0],
+            a[3, 0] * s[4] - a[3, 1] * s[2] + a[3, 3] * s[0],
+            -a[2, 0] * s[4] + a[2, 1] * s[2] - a[2, 3] * s[0],
+        ],
+        [
+            -a[1, 0] * c[3] + a[1, 1] * c[1] - a[1, 2] * c[0],
+            a[0, 0] * c[3] - a[0, 1] * c[1] + a[0, 2] * c[0],
+            -a[3, 0] * s[3] + a[3, 1] * s[1] - a[3, 2] * s[0],
+            a[2, 0] * s[3] - a[2, 1] * s[1] + a[2, 2] * s[0],
+        ],
+    ]
+    return np.stack([np.stack(r) for r in adj]), _det4(s, c)
+
+
 def _inverse(S: FloatArray, k: int) -> FloatArray:
     """Inverses of a batch of ``k x k`` matrices ``S[a, b, v]`` (adjugate for ``k <= 3``)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -192,6 +307,9 @@ def _inverse(S: FloatArray, k: int) -> FloatArray:
             det = S[0, 0] * cof[0][0] + S[0, 1] * cof[0][1] + S[0, 2] * cof[0][2]
             adj = np.stack([np.stack([cof[j][i] for j in range(3)]) for i in range(3)])
             return adj / det
+        if k == 4:
+            adj4, det4 = _adjugate4(S)
+            return adj4 / det4
         N = S.shape[2]
         eye = np.broadcast_to(np.eye(k)[:, :, None], (k, k, N))
         return _gauss_jordan(S, eye)
@@ -237,50 +355,58 @@ def _norm1(S: FloatArray) -> FloatArray:
     return out
 
 
-def _polytope_vertices(
-    Mt: FloatArray, tol: float, target_bytes: int
-) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-    """Non-zero vertices of ``{z in R^q : z >= 0, M z <= 1}`` for a chunk of games.
+@dataclass(frozen=True)
+class _Vertices:
+    """Vertices of one polytope for a chunk of games (one entry per vertex)."""
 
-    Parameters
-    ----------
-    Mt
-        ``(p, q, G)``: the constraint matrix ``M`` (``p x q``, entries in ``[1, 2]``) of each of
-        ``G`` games, games on the last axis.
-    tol
-        Tie tolerance for "tight" and "feasible".
-    target_bytes
-        Size of candidate blocks.
+    game: IntArray  # (V,) chunk-local game
+    zero: IntArray  # (V,) bitmask of the coordinates that are zero (bit c for z_c = 0)
+    tight: IntArray  # (V,) bitmask of the tight rows (bit r for (M z)_r = 1)
+    coords: FloatArray  # (V, q) position in the rescaled polytope
+    border: BoolArray  # (V,) some slack is just outside the tie tolerance
 
-    Returns
-    -------
-    game, zero_bits, tight_bits, coords
-        For each vertex found (duplicates included, in candidate order per game): its game, the
-        bitmask of zero coordinates (over ``q``), of tight rows (over ``p``), and its ``(q,)``
-        coordinates.
+    def select(self, which: BoolArray, game_offset: int = 0) -> _Vertices:
+        """The vertices where ``which`` holds, games renumbered from ``game_offset``."""
+        return _Vertices(
+            self.game[which] - game_offset,
+            self.zero[which],
+            self.tight[which],
+            self.coords[which],
+            self.border[which],
+        )
+
+
+def _basic_solutions(
+    Mt: FloatArray, tol: float, block_systems: int
+) -> Iterator[tuple[int, _Combos, IntArray, IntArray, IntArray, IntArray, list[FloatArray]]]:
+    """Feasible nonsingular solutions of ``M[I, C] z_C = 1`` for every choice with ``k >= 2``.
+
+    Yields, block by block (candidates in lexicographic order, then games), the system size
+    ``k``, its index sets, the block's row/support choice indices ``ri``/``vi``, the surviving
+    candidates ``ci`` (into ``ri``/``vi``) with their games ``gi``, and the solution components
+    ``zs[t]``. Survivors satisfy ``z >= -tol``; the row constraints are only pre-checked here.
     """
     p, q, G = Mt.shape
-    all_rows = np.arange(p)
-    full_q = (1 << q) - 1
-    games: list[IntArray] = []
-    zeros: list[IntArray] = []
-    tights: list[IntArray] = []
-    coords: list[FloatArray] = []
-    for k in range(1, min(p, q) + 1):
+    for k in range(2, min(p, q) + 1):  # k = 1: see _vertices_k1
         cmb = _combos(p, q, k)
         n_vars = cmb.vars.shape[0]
         n_cand = cmb.rows.shape[0] * n_vars
-        block = max(1, target_bytes // (G * (k * k + 2 * k + 4) * 8))
+        per_system = (k * k + p * k + 4 * k + 8) * 8
+        block = max(1, min(block_systems, _BLOCK_BYTES // per_system) // G)
         for start in range(0, n_cand, block):
             ri, vi = np.divmod(np.arange(start, min(start + block, n_cand)), n_vars)
-            rows = cmb.rows[ri]
             cols = cmb.vars[vi]
-            sub = Mt[rows.T[:, None, :], cols.T[None, :, :]]  # (k, k, nb, G)
+            sub = Mt[cmb.rows[ri].T[:, None, :], cols.T[None, :, :]]  # (k, k, nb, G)
             z0 = _solve_ones(sub, k)
-            # Loose pre-filter; the exact test follows on refined solutions of the few left.
-            ok = z0[0] >= -_PREFILTER
-            for t in range(1, k):
-                ok &= z0[t] >= -_PREFILTER
+            # Loose feasibility test on the first solutions, batched over candidates and games;
+            # the exact test follows on refined solutions of the few vertices left.
+            with np.errstate(invalid="ignore"):
+                ok = z0[0] >= -_PREFILTER
+                for t in range(1, k):
+                    ok &= z0[t] >= -_PREFILTER
+                Mc = Mt[:, cols.T]  # (p, k, nb, G)
+                for below in _dot(Mc.swapaxes(0, 1), z0) <= 1.0 + _PREFILTER:
+                    ok &= below  # row by row: reductions over a short axis are slow
             ci, gi = np.nonzero(ok)
             if ci.size == 0:
                 continue
@@ -292,70 +418,182 @@ def _polytope_vertices(
                 # chosen rows, becomes reliable even for ill-conditioned systems.
                 zs = [z0[t][ci, gi] for t in range(k)]
                 res = [1.0 - _dot(S[a], zs) for a in range(k)]
-                zc = np.stack([zs[t] + _dot(inv[t], res) for t in range(k)], axis=1)  # (V, k)
-                keep = (rcond >= SINGULAR_RCOND) & np.all(zc >= -tol, axis=1)
-            if not np.any(keep):
-                continue
-            ci, gi, zc = ci[keep], gi[keep], zc[keep]
-            ri_c, vi_c = ri[ci], vi[ci]
-            vc = cols[ci]
-            # Slack of every row (the chosen ones included: their residual guards against
-            # inaccurate solutions of ill-conditioned systems).
-            Mrows = Mt[all_rows[None, :, None], vc[:, None, :], gi[:, None, None]]  # (V, p, k)
-            value = Mrows[:, :, 0] * zc[:, 0:1]
-            for t in range(1, k):
-                value = value + Mrows[:, :, t] * zc[:, t : t + 1]
-            slack = 1.0 - value
-            tight = np.abs(slack) <= tol
-            tight_bits = _bits_to_mask(tight, all_rows)
-            chosen = cmb.rows_mask[ri_c]
-            feasible = np.all(slack >= -tol, axis=1) & ((tight_bits & chosen) == chosen)
-            zero_bits = (full_q ^ cmb.vars_mask[vi_c]) | _bits_to_mask(np.abs(zc) <= tol, vc)
-            point = np.zeros((ci.size, q), dtype=np.float64)
-            np.put_along_axis(point, vc, zc, axis=1)
-            games.append(gi[feasible].astype(np.int64))
-            zeros.append(zero_bits[feasible])
-            tights.append(tight_bits[feasible])
-            coords.append(point[feasible])
-    if not games:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty.copy(), np.zeros((0, q), dtype=np.float64)
+                zs = [zs[t] + _dot(inv[t], res) for t in range(k)]
+                keep = rcond >= SINGULAR_RCOND
+                for t in range(k):
+                    keep &= zs[t] >= -tol
+            if not np.all(keep):
+                ci, gi = ci[keep], gi[keep]
+                zs = [z[keep] for z in zs]
+                if ci.size == 0:
+                    continue
+            yield k, cmb, ri, vi, ci, gi, zs
+
+
+def _vertices_k1(
+    Mt: FloatArray, tol: float, window: float
+) -> tuple[IntArray, IntArray, IntArray, FloatArray, BoolArray]:
+    """Vertices with one non-zero coordinate: ``z = e_c / M[r, c]``, row ``r`` tight.
+
+    Feasible iff ``M[r', c] <= (1 + tol) M[r, c]`` for every row ``r'``. Dense over all
+    ``(r, c)`` and games (no gathers); returns the same fields as the general path, in the same
+    candidate order (row choice, then support).
+    """
+    p, q, G = Mt.shape
+    with np.errstate(divide="ignore"):
+        z = 1.0 / Mt  # entries are in [1, 2]
+    feasible = np.ones((p, q, G), dtype=bool)
+    tight = np.zeros((p, q, G), dtype=np.int64)
+    border = np.zeros((p, q, G), dtype=bool)
+    for r in range(p):
+        value = Mt[r] * z  # row r's value at every candidate (broadcast over the choice)
+        feasible &= value <= 1.0 + tol
+        slack = np.abs(1.0 - value)
+        tight |= (slack <= tol).astype(np.int64) << r
+        border |= (slack > tol) & (slack <= window)
+    # The chosen row is tight by construction (value = M z = 1 up to one rounding).
+    feasible &= ((tight >> np.arange(p)[:, None, None]) & 1).astype(bool)
+    ci, gi = np.nonzero(feasible.reshape(p * q, G))
+    r_idx, c_idx = np.divmod(ci, q)
+    point = np.zeros((ci.size, q), dtype=np.float64)
+    point[np.arange(ci.size), c_idx] = z[r_idx, c_idx, gi]
+    zero = ((1 << q) - 1) ^ np.left_shift(1, c_idx)
     return (
-        np.concatenate(games),
-        np.concatenate(zeros),
-        np.concatenate(tights),
-        np.concatenate(coords),
+        gi.astype(np.int64),
+        zero.astype(np.int64),
+        tight[r_idx, c_idx, gi],
+        point,
+        border[r_idx, c_idx, gi],
     )
 
 
-def _dedupe(
-    game: IntArray, mask: IntArray, coords: FloatArray, n_labels: int, merge_tol: float
-) -> tuple[IntArray, IntArray, FloatArray]:
-    """Deduplicate vertices by label set, then merge coincident points; sort by (game, mask).
+def _polytope_vertices(
+    Mt: FloatArray,
+    tol: float,
+    block_systems: int = _BLOCK_SYSTEMS,
+) -> _Vertices:
+    """Non-zero vertices of ``{z in R^q : z >= 0, M z <= 1}`` for a chunk of games.
 
-    A label set determines a vertex (its tight constraints have full rank), so equal sets are
-    the same vertex reached from different systems; the first one found is kept. Distinct sets
-    at the same position can only arise from a constraint at the edge of the tolerance; such
-    points are merged with the union of their labels so no equilibrium is reported twice.
+    Parameters
+    ----------
+    Mt
+        ``(p, q, G)``: the constraint matrix ``M`` (``p x q``, entries in ``[1, 2]``) of each of
+        ``G`` games, games on the last axis.
+    tol
+        Tie tolerance for "tight" and "feasible".
+    block_systems
+        Systems (candidates x games) per array operation.
+
+    Returns
+    -------
+    _Vertices
+        Every feasible basic solution found, in candidate order within each game; a degenerate
+        vertex appears once per nonsingular system that reaches it.
     """
+    p, q, _ = Mt.shape
+    full_q = (1 << q) - 1
+    row_bits = np.left_shift(1, np.arange(p, dtype=np.int64))
+    # Two points closer than _MERGE * tol differ in some slack by at most (2q + 1) times that:
+    # a vertex with a slack in this window may have such a twin, so its game gets the
+    # position-based deduplication.
+    window = tol + (2 * q + 1) * _MERGE * tol
+    found = [_vertices_k1(Mt, tol, window)]
+    for k, cmb, ri, vi, ci, gi, zs in _basic_solutions(Mt, tol, block_systems):
+        vc = cmb.vars[vi[ci]]  # (V, k) supports
+        # Slack of every row, the chosen ones included: requiring those to be tight guards
+        # against inaccurate solutions.
+        Mr = Mt[:, vc.T, gi]  # (p, k, V)
+        value = _dot(Mr.swapaxes(0, 1), zs)  # (p, V)
+        slack = np.abs(1.0 - value)
+        is_tight = slack <= tol
+        tight = row_bits @ is_tight
+        chosen = cmb.rows_mask[ri[ci]]
+        feasible = (tight & chosen) == chosen
+        border = np.zeros(ci.size, dtype=bool)
+        for r in range(p):  # row by row: reductions over a short axis are slow
+            feasible &= value[r] <= 1.0 + tol
+            border |= (slack[r] > tol) & (slack[r] <= window)
+        zero = full_q ^ cmb.vars_mask[vi[ci]]
+        for t in range(k):
+            size = np.abs(zs[t])
+            zero |= (size <= tol).astype(np.int64) << vc[:, t]
+            border |= (size > tol) & (size <= window)
+        point = np.zeros((ci.size, q), dtype=np.float64)
+        np.put_along_axis(point, vc, np.stack(zs, axis=1), axis=1)
+        if not np.all(feasible):
+            take = np.flatnonzero(feasible)
+            gi, zero, tight = gi[take], zero[take], tight[take]
+            point, border = point[take], border[take]
+        found.append((gi.astype(np.int64), zero, tight, point, border))
+    return _Vertices(*(np.concatenate([f[i] for f in found]) for i in range(5)))
+
+
+def _unique_vertices(
+    game: IntArray,
+    mask: IntArray,
+    coords: FloatArray,
+    border: BoolArray,
+    dim: int,
+    n_labels: int,
+    merge_tol: float,
+    n_games: int,
+) -> tuple[IntArray, IntArray, FloatArray, IntArray, BoolArray]:
+    """Each vertex once (by label set), and clusters of coincident points.
+
+    A vertex with exactly ``dim`` labels is reached from one system only, so only games with a
+    degenerate vertex (more labels) or a borderline slack need work ("special" games). Equal
+    label sets are the same vertex (its tight constraints have full rank): the first one found
+    is kept. Distinct label sets closer than ``merge_tol`` come from slacks at the edge of the
+    tolerance; they stay separate vertices (each with the labels it really has, so every
+    equilibrium built from them is exact within ``tol``) but share a cluster id, which
+    identifies them as one strategy for components and duplicate equilibria.
+
+    Returns
+    -------
+    game, mask, coords, cluster, special_game
+        Per vertex: game, label bitmask, coordinates and cluster id (unique in the chunk);
+        per game: whether it is special.
+    """
+    special_game = np.zeros(n_games, dtype=bool)
+    special_game[game[(_popcount(mask) > dim) | border]] = True
+    special = special_game[game]
+    if not np.any(special):
+        return game, mask, coords, np.arange(game.size, dtype=np.int64), special_game
+    regular = ~special
+    reg_game, reg_mask, reg_coords = game[regular], mask[regular], coords[regular]
+    game, mask, coords = game[special], mask[special], coords[special]
+    # Stable sort by game keeps candidate order within each game ("first found" is then the
+    # same whether the game is solved alone or in a stack).
+    by_game = np.argsort(game, kind="stable")
+    game, mask, coords = game[by_game], mask[by_game], coords[by_game]
     key = (game << n_labels) | mask
     _, first = np.unique(key, return_index=True)
+    first.sort()
     game, mask, coords = game[first], mask[first], coords[first]
+    cluster = np.arange(game.size, dtype=np.int64)
     if game.size > 1:
-        order = np.lexsort((*coords.T[::-1], game))
-        g_sorted, c_sorted = game[order], coords[order]
-        same = (g_sorted[1:] == g_sorted[:-1]) & (
-            np.max(np.abs(c_sorted[1:] - c_sorted[:-1]), axis=1) <= merge_tol
-        )
-        if np.any(same):
-            starts = np.flatnonzero(np.r_[True, ~same])
-            mask = np.bitwise_or.reduceat(mask[order], starts)
-            game = g_sorted[starts]
-            coords = c_sorted[starts]
-            key = (game << n_labels) | mask
-            _, first = np.unique(key, return_index=True)
-            game, mask, coords = game[first], mask[first], coords[first]
-    return game, mask, coords
+        # Compare every pair of vertices of the same game (few games, few vertices each).
+        _, start, length = _group_ranges(game, n_games)  # already grouped: order is identity
+        a, b = _ragged_pairs(np.flatnonzero(length > 1), start, length, start, length)
+        close = (a < b) & (np.max(np.abs(coords[a] - coords[b]), axis=1) <= merge_tol)
+        if np.any(close):
+            cluster = connected_roots(game.size, a[close], b[close])
+    return (
+        np.concatenate([reg_game, game]),
+        np.concatenate([reg_mask, mask]),
+        np.concatenate([reg_coords, coords]),
+        np.concatenate([np.arange(reg_game.size, dtype=np.int64), cluster + reg_game.size]),
+        special_game,
+    )
+
+
+def _group_ranges(game: IntArray, n_games: int) -> tuple[IntArray, IntArray, IntArray]:
+    """Stable order by game and each game's start and length in that order."""
+    order = np.argsort(game, kind="stable")
+    sorted_game = game[order]
+    start = np.searchsorted(sorted_game, np.arange(n_games))
+    length = np.searchsorted(sorted_game, np.arange(n_games), side="right") - start
+    return order, start, length
 
 
 def _ragged_pairs(
@@ -376,6 +614,51 @@ def _ragged_pairs(
     a = start_a[groups][which] + local // nb_rep
     b = start_b[groups][which] + local % nb_rep
     return a, b
+
+
+def _pair(
+    gP: IntArray,
+    maskP: IntArray,
+    gQ: IntArray,
+    maskQ: IntArray,
+    degenerate: BoolArray,
+    n_labels: int,
+    n_games: int,
+) -> tuple[IntArray, IntArray]:
+    """Index pairs ``(x, y)`` of the same game with ``labels(x) | labels(y) == all``."""
+    all_labels = (1 << n_labels) - 1
+    # Non-degenerate games: every vertex has exactly m (resp. n) labels, so the partner must
+    # carry exactly the complementary labels: a lookup instead of a search.
+    candP = np.flatnonzero(~degenerate[gP])
+    want = all_labels ^ maskP[candP]
+    if (1 << n_labels) * n_games <= _DENSE_LOOKUP:
+        table = np.full((1 << n_labels, n_games), -1, dtype=np.int64)
+        table[maskQ, gQ] = np.arange(gQ.size)
+        partner = table[want, gP[candP]]
+        hit = partner >= 0
+    else:
+        keyQ = (gQ << n_labels) | maskQ
+        sortQ = np.argsort(keyQ)
+        keys = keyQ[sortQ]
+        target = (gP[candP] << n_labels) | want
+        pos = np.minimum(np.searchsorted(keys, target), max(keys.size - 1, 0))
+        hit = keys[pos] == target if keys.size else np.zeros(target.size, dtype=bool)
+        partner = sortQ[pos] if keys.size else pos
+    eP = [candP[hit]]
+    eQ = [partner[hit]]
+    # Degenerate games: a partner may carry extra labels; test every pair of the game.
+    deg_games = np.flatnonzero(degenerate)
+    if deg_games.size:
+        inP = np.flatnonzero(degenerate[gP])
+        inQ = np.flatnonzero(degenerate[gQ])
+        orderP, startP, lenP = _group_ranges(gP[inP], n_games)
+        orderQ, startQ, lenQ = _group_ranges(gQ[inQ], n_games)
+        a, b = _ragged_pairs(deg_games, startP, lenP, startQ, lenQ)
+        a, b = inP[orderP[a]], inQ[orderQ[b]]
+        good = (maskP[a] | maskQ[b]) == all_labels
+        eP.append(a[good])
+        eQ.append(b[good])
+    return np.concatenate(eP), np.concatenate(eQ)
 
 
 @dataclass(frozen=True)
@@ -401,94 +684,201 @@ def _dot(row: FloatArray, vec: list[FloatArray]) -> FloatArray:
     return out
 
 
-def _normalise(v: FloatArray) -> FloatArray:
+def _matvec(M: FloatArray, v: FloatArray) -> FloatArray:
+    """``M[e] @ v[e]`` for stacks ``M (E, m, n)``, ``v (E, n)``, summed in a fixed order."""
+    out = M[:, :, 0] * v[:, 0:1]
+    for j in range(1, M.shape[2]):
+        out = out + M[:, :, j] * v[:, j : j + 1]
+    return out
+
+
+def _vecmat(v: FloatArray, M: FloatArray) -> FloatArray:
+    """``v[e] @ M[e]`` for stacks ``v (E, m)``, ``M (E, m, n)``, summed in a fixed order."""
+    out = M[:, 0, :] * v[:, 0:1]
+    for i in range(1, M.shape[1]):
+        out = out + M[:, i, :] * v[:, i : i + 1]
+    return out
+
+
+def _rowdot(u: FloatArray, v: FloatArray) -> FloatArray:
+    """Row-wise dot products of ``(E, d)`` arrays, summed in a fixed order."""
+    out = u[:, 0] * v[:, 0]
+    for i in range(1, u.shape[1]):
+        out = out + u[:, i] * v[:, i]
+    return out
+
+
+def _drop_twins(
+    game: IntArray,
+    row: FloatArray,
+    col: FloatArray,
+    x_ids: IntArray,
+    y_ids: IntArray,
+    special: BoolArray,
+    merge_tol: float,
+    n_games: int,
+) -> tuple[IntArray | None, IntArray, IntArray]:
+    """Drop equilibria that repeat an earlier one of the same game (report order).
+
+    Only games with a degenerate or borderline vertex can have such twins: pairs of
+    coincident vertices (same cluster ids), or profiles within ``merge_tol``. The twins'
+    strategy ids are unified so components stay right. Returns the rows to keep (None if all)
+    and the updated ids.
+    """
+    count = np.bincount(game, minlength=n_games)
+    candidates = np.flatnonzero(special & (count > 1))
+    if candidates.size == 0:
+        return None, x_ids, y_ids
+    start = np.searchsorted(game, np.arange(n_games))
+    a, b = _ragged_pairs(candidates, start, count, start, count)
+    pairs = a < b
+    a, b = a[pairs], b[pairs]
+    gap = np.maximum(
+        np.max(np.abs(row[a] - row[b]), axis=1), np.max(np.abs(col[a] - col[b]), axis=1)
+    )
+    twin = ((x_ids[a] == x_ids[b]) & (y_ids[a] == y_ids[b])) | (gap <= merge_tol)
+    if not np.any(twin):
+        return None, x_ids, y_ids
+    a, b = a[twin], b[twin]
+    root = connected_roots(game.size, a, b)
+    keep = root == np.arange(game.size)
+    # The same strategies now: map both ids to one (the earlier equilibrium's).
+    x_root = connected_roots(int(x_ids.max()) + 1, x_ids[a], x_ids[b])
+    y_root = connected_roots(int(y_ids.max()) + 1, y_ids[a], y_ids[b])
+    return keep, x_root[x_ids][keep], y_root[y_ids][keep]
+
+
+def _total(v: FloatArray) -> FloatArray:
+    """Row sums in a fixed order (element-wise, batch-independent)."""
     total = v[:, 0].copy()
     for i in range(1, v.shape[1]):
         total = total + v[:, i]
-    return v / total[:, None]
+    return total
 
 
-def _solve_chunk(A: FloatArray, B: FloatArray, tol: float, target_bytes: int) -> _ChunkResult:
+def _normalise(v: FloatArray) -> FloatArray:
+    return v / _total(v)[:, None]
+
+
+def _order_equilibria(
+    game: IntArray, row: FloatArray, col: FloatArray, n_games: int
+) -> tuple[IntArray, IntArray]:
+    """Report order: by game, then row-support bitmask, column-support bitmask, probabilities.
+
+    Only games with several equilibria need more than a sort by game, and only degenerate
+    games can have two equilibria with the same supports (a non-degenerate game has at most
+    one per support pair), so probabilities are compared only there. Ties left after that are
+    broken by the (deterministic) order in which the equilibria were found.
+    """
+    m, n = row.shape[1], col.shape[1]
+    order = np.argsort(game.astype(np.uint16) if n_games <= 1 << 16 else game, kind="stable")
+    count = np.bincount(game, minlength=n_games).astype(np.int64)
+    multi = np.flatnonzero(count[game[order]] > 1)
+    if multi.size:
+        sub = order[multi]
+        row_support = (row[sub] > 0).astype(np.int64) @ np.left_shift(1, np.arange(m))
+        col_support = (col[sub] > 0).astype(np.int64) @ np.left_shift(1, np.arange(n))
+        key = (game[sub] << (m + n)) | (row_support << n) | col_support
+        by_key = np.argsort(key)  # unique keys except in degenerate games (handled below)
+        sub, key = sub[by_key], key[by_key]
+        tie = key[1:] == key[:-1]
+        if np.any(tie):
+            in_tie = np.zeros(sub.size, dtype=bool)
+            in_tie[1:] |= tie
+            in_tie[:-1] |= tie
+            at = np.flatnonzero(in_tie)
+            tied = sub[at]
+            sub[at] = tied[np.lexsort((tied, *col[tied].T[::-1], *row[tied].T[::-1], key[at]))]
+        order[multi] = sub
+    return order, count
+
+
+def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> _ChunkResult:
     """Extreme equilibria of a chunk of ``G`` games (see the module docstring)."""
     G, m, n = A.shape
     n_labels = m + n
-    all_labels = (1 << n_labels) - 1
-    As, a_scale = _rescale(A)
-    Bs, b_scale = _rescale(B)
+    As, a_low, a_scale = _rescale(A)
+    Bs, b_low, b_scale = _rescale(B)
 
     # P = {x >= 0 : B^T x <= 1}: constraint rows are columns j of B (labels m + j), variables
     # are rows i (labels i).  Q = {y >= 0 : A y <= 1}: rows i (labels i), variables j (m + j).
-    gP, zP, tP, xP = _polytope_vertices(
-        np.ascontiguousarray(Bs.transpose(2, 1, 0)), tol, target_bytes
+    MtP = Bs.transpose(2, 1, 0)
+    MtQ = As.transpose(1, 2, 0)
+    if m == n:
+        # Same shapes: enumerate both polytopes in one pass (half the array operations).
+        both = _polytope_vertices(np.ascontiguousarray(np.concatenate([MtP, MtQ], axis=2)), tol)
+        in_P = both.game < G
+        vP, vQ = both.select(in_P), both.select(~in_P, G)
+    else:
+        vP = _polytope_vertices(np.ascontiguousarray(MtP), tol)
+        vQ = _polytope_vertices(np.ascontiguousarray(MtQ), tol)
+    merge_tol = _MERGE * tol
+    gP, maskP, xP, clusterP, specialP = _unique_vertices(
+        vP.game, vP.zero | (vP.tight << m), vP.coords, vP.border, m, n_labels, merge_tol, G
     )
-    gQ, zQ, tQ, yQ = _polytope_vertices(
-        np.ascontiguousarray(As.transpose(1, 2, 0)), tol, target_bytes
+    gQ, maskQ, yQ, clusterQ, specialQ = _unique_vertices(
+        vQ.game, vQ.tight | (vQ.zero << m), vQ.coords, vQ.border, n, n_labels, merge_tol, G
     )
-    merge_tol = 10.0 * tol
-    gP, maskP, xP = _dedupe(gP, zP | (tP << m), xP, n_labels, merge_tol)
-    gQ, maskQ, yQ = _dedupe(gQ, tQ | (zQ << m), yQ, n_labels, merge_tol)
 
     degenerate = np.zeros(G, dtype=bool)
     degenerate[gP[_popcount(maskP) > m]] = True
     degenerate[gQ[_popcount(maskQ) > n]] = True
-
-    # Non-degenerate games: every vertex has exactly m (n) labels, so a partner must carry
-    # exactly the complementary labels: a sorted lookup. Keys are (game, mask), sorted.
-    keyQ = (gQ << n_labels) | maskQ
-    candP = np.flatnonzero(~degenerate[gP])
-    want = (gP[candP] << n_labels) | (all_labels ^ maskP[candP])
-    pos = np.minimum(np.searchsorted(keyQ, want), max(keyQ.size - 1, 0))
-    hit = (keyQ[pos] == want) if keyQ.size else np.zeros(want.size, dtype=bool)
-    eP = [candP[hit]]
-    eQ = [pos[hit].astype(np.int64)]
-    # Degenerate games: a partner may carry extra labels; test every pair of the game.
-    deg_games = np.flatnonzero(degenerate)
-    if deg_games.size:
-        startP = np.searchsorted(gP, np.arange(G))
-        lenP = np.searchsorted(gP, np.arange(G), side="right") - startP
-        startQ = np.searchsorted(gQ, np.arange(G))
-        lenQ = np.searchsorted(gQ, np.arange(G), side="right") - startQ
-        a, b = _ragged_pairs(deg_games, startP, lenP, startQ, lenQ)
-        good = (maskP[a] | maskQ[b]) == all_labels
-        eP.append(a[good])
-        eQ.append(b[good])
-    iP = np.concatenate(eP)
-    iQ = np.concatenate(eQ)
+    iP, iQ = _pair(gP, maskP, gQ, maskQ, degenerate, n_labels, G)
 
     game = gP[iP]
-    # Coordinates carrying a zero label are exactly zero in the equilibrium.
-    x = xP[iP].copy()
-    y = yQ[iQ].copy()
-    x[((maskP[iP][:, None] >> np.arange(m)) & 1).astype(bool)] = 0.0
-    y[((maskQ[iQ][:, None] >> (m + np.arange(n))) & 1).astype(bool)] = 0.0
+    x, y = xP[iP], yQ[iQ]
+    # Coordinates carrying a zero label are exactly zero in the equilibrium. Off the support
+    # they are already; a zero label on the support is an extra label: degenerate games only.
+    in_deg = np.flatnonzero(degenerate[game])
+    if in_deg.size:
+        zero_x = (maskP[iP[in_deg]][:, None] >> np.arange(m)) & 1
+        zero_y = (maskQ[iQ[in_deg]][:, None] >> (m + np.arange(n))) & 1
+        x[in_deg] = np.where(zero_x, 0.0, x[in_deg])
+        y[in_deg] = np.where(zero_y, 0.0, y[in_deg])
     row = _clean(_normalise(x), tol)
     col = _clean(_normalise(y), tol)
 
-    # Expected payoffs and best-response values with the original payoffs.
-    Ag, Bg = A[game], B[game]
-    row_values = Ag[:, :, 0] * col[:, 0:1]
-    for j in range(1, n):
-        row_values = row_values + Ag[:, :, j] * col[:, j : j + 1]
-    col_values = Bg[:, 0, :] * row[:, 0:1]
-    for i in range(1, m):
-        col_values = col_values + Bg[:, i, :] * row[:, i : i + 1]
-    u_row = row[:, 0] * row_values[:, 0]
-    for i in range(1, m):
-        u_row = u_row + row[:, i] * row_values[:, i]
-    u_col = col[:, 0] * col_values[:, 0]
-    for j in range(1, n):
-        u_col = u_col + col[:, j] * col_values[:, j]
-
-    _verify(row, col, row_values, col_values, a_scale[game], b_scale[game], tol, m, n)
-
-    row_support = _bits_to_mask(row > 0, np.arange(m))
-    col_support = _bits_to_mask(col > 0, np.arange(n))
-    order = np.lexsort((*col.T[::-1], *row.T[::-1], col_support, row_support, game))
+    order, count = _order_equilibria(game, row, col, G)
     game, row, col = game[order], row[order], col[order]
-    payoffs = np.stack([u_row[order], u_col[order]], axis=1)
-    x_ids, y_ids = iP[order], iQ[order]
-    component = label_components(game, x_ids, y_ids)
-    count = np.bincount(game, minlength=G).astype(np.int64)
+    x_ids, y_ids = clusterP[iP[order]], clusterQ[iQ[order]]  # strategy identity
+    if np.any(specialP | specialQ):
+        keep, x_ids, y_ids = _drop_twins(
+            game, row, col, x_ids, y_ids, specialP | specialQ, merge_tol, G
+        )
+        if keep is not None:
+            game, row, col = game[keep], row[keep], col[keep]
+            count = np.bincount(game, minlength=G).astype(np.int64)
+
+    # Expected payoffs with the original payoffs. Equilibria are grouped by game now:
+    # repeating blocks beats a gather.
+    Ag, Bg = np.repeat(A, count, axis=0), np.repeat(B, count, axis=0)
+    u_row = _rowdot(row, _matvec(Ag, col))
+    u_col = _rowdot(_vecmat(row, Bg), col)
+    # Best-response check on payoffs shifted by their minimum, relative to their spread: the
+    # shift keeps rounding relative to the spread, however large the payoffs themselves.
+    a_low_e, b_low_e = np.repeat(a_low, count), np.repeat(b_low, count)
+    row_values = _matvec(Ag - a_low_e[:, None, None], col)
+    col_values = _vecmat(row, Bg - b_low_e[:, None, None])
+    _verify(
+        row,
+        col,
+        row_values,
+        col_values,
+        np.repeat(a_scale, count),
+        np.repeat(b_scale, count),
+        tol,
+        m,
+        n,
+    )
+
+    # Components: in a non-degenerate game every equilibrium is isolated (two extreme
+    # equilibria sharing a strategy would span a segment of equilibria), so they are numbered
+    # in order; otherwise connected components of the strategy graph.
+    component = np.arange(game.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    graph = np.flatnonzero((degenerate | specialP | specialQ)[game] & (count[game] > 1))
+    if graph.size:
+        component[graph] = label_components(game[graph], x_ids[graph], y_ids[graph])
+    payoffs = np.stack([u_row, u_col], axis=1)
     return _ChunkResult(
         game, row, col, payoffs, component, degenerate, count, x_ids, y_ids, gP.size, gQ.size
     )
@@ -496,11 +886,12 @@ def _solve_chunk(A: FloatArray, B: FloatArray, tol: float, target_bytes: int) ->
 
 def _clean(prob: FloatArray, tol: float) -> FloatArray:
     """Set probabilities within ``tol`` of zero to exactly 0.0 and renormalise those rows."""
-    small = np.abs(prob) <= tol
-    touched = np.any(small & (prob != 0.0), axis=1)
+    small = (np.abs(prob) <= tol) & (prob != 0.0)
+    if not np.any(small):  # the usual case: zero labels were already set to exactly zero
+        return prob
+    touched = np.any(small, axis=1)
     prob = np.where(small, 0.0, prob)
-    if np.any(touched):
-        prob[touched] = _normalise(prob[touched])
+    prob[touched] = _normalise(prob[touched])
     return prob
 
 
@@ -521,14 +912,16 @@ def _verify(
     payoff gap by a bounded factor, hence the margin. A failure is a bug, never bad input.
     """
     margin = 8.0 * (m + n + 2) * tol + 1e-12
-    bad_row = (row > 0) & (
-        row_values < row_values.max(axis=1, keepdims=True) - margin * a_scale[:, None]
-    )
-    bad_col = (col > 0) & (
-        col_values < col_values.max(axis=1, keepdims=True) - margin * b_scale[:, None]
-    )
-    sums_ok = np.all(np.abs(row.sum(axis=1) - 1.0) <= 1e-9) and np.all(
-        np.abs(col.sum(axis=1) - 1.0) <= 1e-9
+    best_row = row_values[:, 0].copy()
+    for i in range(1, m):
+        np.maximum(best_row, row_values[:, i], out=best_row)
+    best_col = col_values[:, 0].copy()
+    for j in range(1, n):
+        np.maximum(best_col, col_values[:, j], out=best_col)
+    bad_row = (row > 0) & (row_values < (best_row - margin * a_scale)[:, None])
+    bad_col = (col > 0) & (col_values < (best_col - margin * b_scale)[:, None])
+    sums_ok = bool(
+        np.all(np.abs(_total(row) - 1.0) <= 1e-9) and np.all(np.abs(_total(col) - 1.0) <= 1e-9)
     )
     if np.any(bad_row) or np.any(bad_col) or not sums_ok or np.any(row < 0) or np.any(col < 0):
         e = (
@@ -542,13 +935,10 @@ def _verify(
         )
 
 
-def default_chunk_size(m: int, n: int, target_bytes: int = _TARGET_BYTES) -> int:
-    """Games per chunk so the largest temporary array is about ``target_bytes``."""
-    per_game = 1
-    for k in range(1, min(m, n) + 1):
-        n_cand = math.comb(m, k) * math.comb(n, k)
-        per_game = max(per_game, n_cand * (k * k + 2 * k + 4) * 8)
-    return max(1, target_bytes // per_game)
+def default_chunk_size(m: int, n: int) -> int:
+    """Games per chunk: about :data:`_BLOCK_SYSTEMS` systems for the largest system size."""
+    most = max(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
+    return max(1, _BLOCK_SYSTEMS // most)
 
 
 def _check_stack(A: npt.ArrayLike, B: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -564,12 +954,38 @@ def _check_stack(A: npt.ArrayLike, B: npt.ArrayLike) -> tuple[FloatArray, FloatA
             f"a {m}x{n} game is too large for enumerating every equilibrium (at most "
             f"{MAX_STRATEGIES_TOTAL} strategies in total); use method 'lemke-howson' to find one"
         )
+    if math.comb(m + n, m) > MAX_SYSTEMS:
+        raise SolverError(
+            f"a {m}x{n} game is too large for enumerating every equilibrium "
+            f"({math.comb(m + n, m):.2e} linear systems per player); use method "
+            "'lemke-howson' to find one"
+        )
     for name, M in (("A", Aa), ("B", Ba)):
-        finite = np.isfinite(M.reshape(K, -1)).all(axis=1)
+        finite = np.isfinite(M.reshape(K, m * n)).all(axis=1)
         if not finite.all():
             bad = int(np.flatnonzero(~finite)[0])
             raise SolverError(f"payoff matrix {name} of game {bad} has a non-finite entry")
+        if K and np.abs(M).max() > 1e307:  # only then can max - min overflow
+            flat = M.reshape(K, m * n)
+            with np.errstate(over="ignore"):
+                wide = ~np.isfinite(flat.max(axis=1) - flat.min(axis=1))
+            if wide.any():
+                bad = int(np.flatnonzero(wide)[0])
+                raise SolverError(
+                    f"payoffs of matrix {name} in game {bad} span more than the largest float; "
+                    "rescale them"
+                )
     return Aa, Ba
+
+
+_Scalar = TypeVar("_Scalar", bound=np.generic)
+
+
+def _joined(arrays: list[npt.NDArray[_Scalar]]) -> npt.NDArray[_Scalar]:
+    """The chunks' column as one fresh read-only array (the table then takes it uncopied)."""
+    out = np.ascontiguousarray(arrays[0] if len(arrays) == 1 else np.concatenate(arrays))
+    out.setflags(write=False)
+    return out
 
 
 def enumerate_equilibria(
@@ -580,7 +996,7 @@ def enumerate_equilibria(
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> StackSolution:
-    """:func:`solve_games` plus the vertex ids behind each equilibrium (internal use)."""
+    """:func:`solve_games` plus the strategy ids behind each equilibrium (internal use)."""
     if not (0.0 < tol < 1e-3):
         raise ValueError(f"tol must be in (0, 1e-3); got {tol}")
     Aa, Ba = _check_stack(A, B)
@@ -595,7 +1011,7 @@ def enumerate_equilibria(
     offsets: list[int] = []
     for start in range(0, K, chunk):
         stop = min(start + chunk, K)
-        parts.append(_solve_chunk(Aa[start:stop], Ba[start:stop], tol, _TARGET_BYTES))
+        parts.append(_solve_chunk(Aa[start:stop], Ba[start:stop], tol))
         offsets.append(start)
         if progress is not None:
             progress(stop, K)
@@ -613,14 +1029,15 @@ def enumerate_equilibria(
         return StackSolution(table, empty_i, empty_i)
     x_base = np.cumsum([0] + [p.n_x for p in parts])
     y_base = np.cumsum([0] + [p.n_y for p in parts])
+
     table = EquilibriumTable(
-        game_index=np.concatenate([p.game + o for p, o in zip(parts, offsets, strict=True)]),
-        row=np.concatenate([p.row for p in parts]),
-        col=np.concatenate([p.col for p in parts]),
-        payoffs=np.concatenate([p.payoffs for p in parts]),
-        component=np.concatenate([p.component for p in parts]),
-        degenerate=np.concatenate([p.degenerate for p in parts]),
-        count=np.concatenate([p.count for p in parts]),
+        game_index=_joined([p.game + o for p, o in zip(parts, offsets, strict=True)]),
+        row=_joined([p.row for p in parts]),
+        col=_joined([p.col for p in parts]),
+        payoffs=_joined([p.payoffs for p in parts]),
+        component=_joined([p.component for p in parts]),
+        degenerate=_joined([p.degenerate for p in parts]),
+        count=_joined([p.count for p in parts]),
     )
     x_ids = np.concatenate([p.x_ids + b for p, b in zip(parts, x_base, strict=False)])
     y_ids = np.concatenate([p.y_ids + b for p, b in zip(parts, y_base, strict=False)])

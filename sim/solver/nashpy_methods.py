@@ -11,7 +11,10 @@ extensive form", ch. 3 of *Algorithmic Game Theory* (2007):
 - ``"vertex"``: vertex enumeration of the best-response polytopes (Algorithm 3.5), through
   scipy's ``HalfspaceIntersection``;
 - ``"lemke-howson"``: the Lemke-Howson path-following algorithm (Algorithm 3.6), started once
-  from every initial dropped label; it finds some equilibria, not necessarily all.
+  from every initial dropped label; it finds some equilibria, not necessarily all. nashpy's own
+  driver loops forever when its lexicographic pivoting cycles (it happens on some degenerate
+  games), so the path is followed here with nashpy's tableaux and a limit on the number of
+  pivots (:data:`MAX_PIVOTS`).
 
 Whatever nashpy returns is cleaned (tiny negative or positive probabilities set to zero,
 non-finite results dropped), checked independently as mutual best responses, deduplicated and
@@ -47,6 +50,9 @@ _MAX_DEFAULT_CANDIDATES = 200_000
 """Largest ``C(m + n, m)`` for which the default solver is run to judge degeneracy and to count
 what nashpy missed (10 x 10 games: 184,756)."""
 
+MAX_PIVOTS = 10_000
+"""Pivots after which a Lemke-Howson path is abandoned as cycling (a few tenths of a second)."""
+
 _SAME_STRATEGY = 1e-7
 """Two strategies closer than this (largest coordinate difference) are the same."""
 
@@ -76,9 +82,29 @@ def _positive_copy(M: FloatArray) -> FloatArray:
     return 1.0 + (M - low) / scale
 
 
-def _plain_warning(method: str, message: str, category: type[Warning]) -> str | None:
-    """Translate one of nashpy's warnings into plain words (None: nothing worth saying)."""
-    text = " ".join(message.split())
+def _plain_warnings(method: str, caught: Iterable[warnings.WarningMessage]) -> list[str]:
+    """Translate nashpy's warnings into plain words, one message per kind of problem."""
+    messages: list[str] = []
+    numerical: list[str] = []
+    for record in caught:
+        text = " ".join(str(record.message).split())
+        if any(noise in text for noise in _NASHPY_NUMPY_NOISE):
+            continue
+        if issubclass(record.category, RuntimeWarning) and "encountered" in text:
+            numerical.append(text)  # numpy's "overflow encountered in multiply" and the like
+            continue
+        messages.append(_plain_warning(method, text))
+    if numerical:
+        problems = "; ".join(dict.fromkeys(numerical))
+        messages.append(
+            f"{_LABELS[method]} met numerical problems ({problems}); results that are not "
+            f"equilibria were left out; {_DEFAULT_ADVICE}"
+        )
+    return messages
+
+
+def _plain_warning(method: str, text: str) -> str:
+    """Translate one of nashpy's own warnings into plain words."""
     label = _LABELS[method]
     if "even number of" in text and "equilibria" in text:
         count = text.split("(", 1)[1].split(")", 1)[0] if "(" in text else "an even number"
@@ -91,14 +117,39 @@ def _plain_warning(method: str, message: str, category: type[Warning]) -> str | 
             f"{label} returned strategies of the wrong size for some starting labels (the "
             f"game is probably degenerate); those results were left out; {_DEFAULT_ADVICE}"
         )
-    if any(noise in text for noise in _NASHPY_NUMPY_NOISE):
-        return None
-    if issubclass(category, RuntimeWarning) and "encountered" in text:
-        return (
-            f"{label} met a numerical problem ({text}); results that are not equilibria were "
-            f"left out; {_DEFAULT_ADVICE}"
-        )
     return f"{label} warned: {text}"
+
+
+class _Cycling(RuntimeError):
+    """A Lemke-Howson path exceeded :data:`MAX_PIVOTS` pivots."""
+
+
+def _lemke_howson_path(A: FloatArray, B: FloatArray, label: int) -> tuple[object, object]:
+    """Follow one Lemke-Howson path with nashpy's tableaux, at most :data:`MAX_PIVOTS` pivots.
+
+    The same steps as ``nashpy.Game.lemke_howson`` (von Stengel 2007, Algorithm 3.6, with
+    nashpy's lexicographic integer pivoting), with a pivot limit: raises :class:`_Cycling`
+    when the path does not end.
+    """
+    from nashpy.linalg import create_col_tableau, create_row_tableau
+
+    col_tableau = create_col_tableau(A, True)
+    row_tableau = create_row_tableau(B, True)
+    if label in row_tableau.non_basic_variables:
+        order = (row_tableau, col_tableau)
+    else:
+        order = (col_tableau, row_tableau)
+    full_labels = col_tableau.labels
+    entering = label
+    for step in range(MAX_PIVOTS):
+        entering = order[step % 2].pivot_and_drop_label(entering)
+        if col_tableau.non_basic_variables | row_tableau.non_basic_variables == full_labels:
+            break
+    else:
+        raise _Cycling(f"no equilibrium after {MAX_PIVOTS} pivots")
+    row_strategy = row_tableau.to_strategy(col_tableau.non_basic_variables)
+    col_strategy = col_tableau.to_strategy(row_tableau.non_basic_variables)
+    return row_strategy, col_strategy
 
 
 def _run_nashpy(
@@ -112,6 +163,11 @@ def _run_nashpy(
             f"the method {method!r} needs the Python package nashpy, which is not installed; "
             "install it or use the default method ('enumeration')"
         ) from err
+    if method == "vertex" and min(A.shape) < 2:
+        raise SolverError(
+            f"{_LABELS[method]} needs at least two strategies for each player (scipy's Qhull "
+            f"cannot build one-dimensional polytopes); {_DEFAULT_ADVICE}"
+        )
     game = nashpy.Game(A, B)
     raw: list[tuple[object, object]] = []
     failed_starts = 0
@@ -126,18 +182,18 @@ def _run_nashpy(
             else:
                 for label in range(A.shape[0] + A.shape[1]):
                     try:
-                        raw.append(game.lemke_howson(initial_dropped_label=label))
-                    except Exception:  # nashpy can fail on one path and succeed on others
+                        raw.append(_lemke_howson_path(A, B, label))
+                    except Exception:  # a path can fail (or cycle) while others succeed
                         failed_starts += 1
         except Exception as err:
+            if type(err).__name__ == "QhullError":
+                reason = "scipy's Qhull could not build the best-response polytopes"
+            else:
+                reason = f"{type(err).__name__}: {' '.join(str(err).split())[:160]}"
             raise SolverError(
-                f"{_LABELS[method]} failed on this game ({type(err).__name__}: "
-                f"{' '.join(str(err).split())[:200]}); {_DEFAULT_ADVICE}"
+                f"{_LABELS[method]} failed on this game ({reason}); {_DEFAULT_ADVICE}"
             ) from err
-    for record in caught:
-        text = _plain_warning(method, str(record.message), record.category)
-        if text is not None:
-            messages.append(text)
+    messages.extend(_plain_warnings(method, caught))
     return raw, messages, failed_starts
 
 
@@ -239,7 +295,9 @@ def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e
     Runs nashpy's support enumeration, vertex enumeration or Lemke-Howson algorithm (von
     Stengel 2007, Algorithms 3.4, 3.5 and 3.6; Knight and Campbell 2018) on the game with each
     player's payoffs moved into ``[1, 2]`` (no equilibrium changes). For ``"lemke-howson"``
-    every initial dropped label ``0 .. m + n - 1`` is tried and the distinct results are kept.
+    every initial dropped label ``0 .. m + n - 1`` is tried and the distinct results are kept;
+    a path that fails or does not end within :data:`MAX_PIVOTS` pivots is counted as a failed
+    start.
 
     Every result is cleaned (probabilities within ``tol`` of zero set to zero, non-finite or
     malformed results dropped), verified as mutual best responses (every strategy played earns
@@ -298,8 +356,8 @@ def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e
 
     if failed_starts:
         messages.append(
-            f"{label} failed from {failed_starts} of its {m + n} starting labels; the other "
-            f"starts were used; {_DEFAULT_ADVICE}"
+            f"{label} failed (or went round in circles) from {failed_starts} of its {m + n} "
+            f"starting labels; the other starts were used; {_DEFAULT_ADVICE}"
         )
     if unusable:
         messages.append(

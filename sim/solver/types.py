@@ -29,7 +29,19 @@ only one that is guaranteed to find every extreme equilibrium of a degenerate ga
 
 
 def _frozen(array: npt.ArrayLike, dtype: type[np.generic]) -> npt.NDArray[np.generic]:
-    """A read-only contiguous copy, so a frozen dataclass really is immutable."""
+    """A read-only contiguous array, so a frozen dataclass really is immutable.
+
+    An array that is already read-only, contiguous and of the right dtype is kept as it is (the
+    solver hands over fresh arrays that way, avoiding a copy of large tables); anything else is
+    copied, so a caller's own arrays are never frozen or shared.
+    """
+    if (
+        isinstance(array, np.ndarray)
+        and array.dtype == dtype
+        and array.flags.c_contiguous
+        and not array.flags.writeable
+    ):
+        return array
     out = np.array(array, dtype=dtype, copy=True, order="C")
     out.setflags(write=False)
     return out

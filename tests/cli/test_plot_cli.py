@@ -1,0 +1,62 @@
+"""``tradegame plot``: redraw a saved sweep without recomputing it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from tests.cli.conftest import DATA, assert_clean_error
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def saved(run: Run, tmp_path: Path) -> Path:
+    out = tmp_path / "sweep"
+    result = run("sweep", DATA / "re-chips.toml", "--vary", "t_us=0:1.5:31", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_plot_redraws_in_another_format_without_solving(
+    run: Run, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sim.solver
+
+    def no_solving(*args: object, **kwargs: object) -> None:
+        raise AssertionError("plot must not recompute the sweep")
+
+    monkeypatch.setattr(sim.solver, "solve_games", no_solving)
+    result = run("plot", saved, "--format", "png")
+    assert result.exit_code == 0, result.stderr
+    assert (saved / "sweep.png").read_bytes().startswith(b"\x89PNG")
+    assert "sweep.png" in result.stdout
+
+
+def test_plot_svg_equals_the_sweep_figure(run: Run, saved: Path, tmp_path: Path) -> None:
+    target = tmp_path / "again.svg"
+    assert run("plot", saved, "-o", target).exit_code == 0
+    assert target.read_bytes() == (saved / "sweep.svg").read_bytes()
+
+
+def test_plot_does_not_overwrite_without_permission(run: Run, saved: Path) -> None:
+    result = run("plot", saved)  # sweep.svg exists
+    assert_clean_error(result, 6, "sweep.svg", "--overwrite")
+    assert run("plot", saved, "--overwrite", "--style", "paper").exit_code == 0
+
+
+def test_plot_2d_map(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "map"
+    args = ("--vary", "t_us=0:1.5:21", "--vary", "kappa=3:30:21", "-o", out)
+    assert run("sweep", DATA / "re-chips.toml", *args).exit_code == 0
+    result = run("plot", out, "--format", "pdf")
+    assert result.exit_code == 0, result.stderr
+    assert (out / "regime-map.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_plot_of_a_folder_that_is_not_a_sweep(run: Run, tmp_path: Path) -> None:
+    assert_clean_error(run("plot", tmp_path), 3, "no sweep.json")
+    assert_clean_error(run("plot", tmp_path / "missing"), 3, "no such folder")

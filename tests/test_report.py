@@ -1,0 +1,598 @@
+"""Reports (:mod:`sim.report`): content, self-containment, escaping, PDF pages, files.
+
+The HTML is checked through its structure (parsed with :mod:`html.parser`), not by string
+snapshots: sections, equilibrium explanations, regime tables, figures, and the absence of
+anything that would make a browser fetch or run something.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sim.bundled import bundled_paths
+from sim.errors import OutputExistsError, ScenarioError, UsageError
+from sim.report import (
+    Report,
+    build_report,
+    check_output,
+    exact_value,
+    inline_svg,
+    render_html,
+    render_pdf,
+    report_command,
+    report_format,
+    write_report,
+)
+from sim.scenario import load_scenario, parse_scenario_text
+
+# --------------------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """What the parser saw: tags, attributes, section ids, table rows and text."""
+
+    tags: list[tuple[str, dict[str, str | None]]] = field(default_factory=list)
+    section_ids: list[str] = field(default_factory=list)
+    tables: dict[str, list[list[str]]] = field(default_factory=dict)
+    headings: list[str] = field(default_factory=list)
+    text: str = ""
+    comments: list[str] = field(default_factory=list)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._chunks: list[str] = []
+        self._table: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._heading: list[str] | None = None
+        self._svg_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.page.tags.append((tag, a))
+        if tag == "svg":
+            self._svg_depth += 1
+        if tag in ("section", "footer") and a.get("id"):
+            self.page.section_ids.append(str(a["id"]))
+        if tag == "table":
+            self._table = str(a.get("class") or "")
+            self.page.tables.setdefault(self._table, [])
+        if tag == "tr" and self._table is not None:
+            self._row = []
+        if tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        if tag in ("h2", "h3"):
+            self._heading = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._svg_depth -= 1
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        if tag == "tr" and self._row is not None and self._table is not None:
+            self.page.tables[self._table].append(self._row)
+            self._row = None
+        if tag == "table":
+            self._table = None
+        if tag in ("h2", "h3") and self._heading is not None:
+            self.page.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._svg_depth:
+            return
+        self._chunks.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._heading is not None:
+            self._heading.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.page.comments.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self.page.text = " ".join("".join(self._chunks).split())
+
+
+def parse(html: bytes) -> Page:
+    parser = _Parser()
+    parser.feed(html.decode("utf-8"))
+    parser.close()
+    return parser.page
+
+
+EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+def external_references(html: bytes) -> list[str]:
+    """Every reference a browser would fetch from elsewhere (anything but #, data: and about:)."""
+    found = []
+    for tag, attrs in parse(html).tags:
+        for name, value in attrs.items():
+            if name in {"src", "href", "xlink:href", "action", "poster", "srcset", "data"}:
+                v = (value or "").strip()
+                if EXTERNAL.match(v) and not v.lower().startswith(("data:", "about:")):
+                    found.append(f"<{tag} {name}={v[:60]}>")
+    text = html.decode("utf-8")
+    for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text):
+        if not url.startswith(("#", "data:")):
+            found.append(f"url({url[:60]})")
+    found += re.findall(r"@import[^;]*", text)
+    return found
+
+
+@cache
+def report_of(ref: str) -> Report:
+    return build_report(load_scenario(ref))
+
+
+@cache
+def html_of(ref: str) -> bytes:
+    return render_html(report_of(ref))
+
+
+@cache
+def pdf_of(ref: str) -> bytes:
+    return render_pdf(report_of(ref))
+
+
+# --------------------------------------------------------------------------------------
+# HTML content
+# --------------------------------------------------------------------------------------
+
+
+def test_rare_earths_report_has_every_section() -> None:
+    page = parse(html_of("rare-earths-for-chips"))
+    assert page.section_ids == [
+        "glance",
+        "story",
+        "game",
+        "matrix",
+        "equilibria",
+        "dominance",
+        "markers",
+        "sweep-1",
+        "sweep-2",
+        "sweep-3",
+        "caveats",
+        "sources",
+        "about",
+    ]
+    titles = [tag for tag, _ in page.tags if tag == "title"]
+    assert titles  # the page title and one accessible title per figure
+    assert "Rare earths for chips (US–China 2025, one-shot)" in page.text
+    assert "Status: illustrative." in page.text
+    assert "orders of magnitude" in page.text
+    assert "Sweep 1: Which outcomes are stable as the US tariff rises" in page.headings
+
+
+def test_parameter_table_has_units_and_sources() -> None:
+    rows = parse(html_of("rare-earths-for-chips")).tables["params"]
+    assert rows[0] == ["Parameter", "Value", "Range", "Unit", "Source"]
+    t_us = next(r for r in rows if r[0].startswith("t_us"))
+    assert t_us[1:4] == ["0.3", "0 to 1.5", "fraction"]
+    assert "Geneva joint statement" in t_us[4]
+    assert len(rows) == 1 + len(load_scenario("rare-earths-for-chips").parameters)
+
+
+def test_payoff_matrix_marks_best_replies_and_equilibria() -> None:
+    html = html_of("rare-earths-for-chips")
+    rows = parse(html).tables["matrix"]
+    assert rows[0][1:] == ["Resume", "License slowly", "Restrict"]
+    assert rows[1] == ["Ease", "10*, 20* EQUILIBRIUM", "-10, 19", "-30, 13"]
+    assert rows[2] == ["Maintain", "7.5, 10", "-6.5*, 11* EQUILIBRIUM", "-20.5, 7"]
+    assert rows[3] == ["Tighten", "0, 0", "-8, 3*", "-16*, 1"]
+    page = parse(html)
+    shaded = [a for tag, a in page.tags if tag == "td" and a.get("class") == "ne"]
+    assert len(shaded) == 2
+    # the legend says what the marks mean
+    assert "a best reply" in page.text
+    assert "pure Nash equilibrium" in page.text
+
+
+def test_each_equilibrium_is_explained_in_plain_words() -> None:
+    page = parse(html_of("rare-earths-for-chips"))
+    articles = [a for tag, a in page.tags if tag == "article"]
+    assert [a.get("id") for a in articles] == ["eq-1", "eq-2", "eq-3"]
+    assert (
+        "If China chooses Resume, the United States does best by choosing Ease: 10 against "
+        "7.5 for Maintain and 0 for Tighten." in page.text
+    )
+    assert "Equilibrium 3: Mixed equilibrium (mixed)" in page.headings
+    assert "China's Restrict is strictly dominated by License slowly" in page.text
+    assert "Only one outcome is Pareto-optimal: Ease / Resume" in page.text
+
+
+def test_markers_are_solved() -> None:
+    rows = parse(html_of("rare-earths-for-chips")).tables["markers"]
+
+    def row(name: str) -> list[str]:
+        return next(r for r in rows[1:] if r[0].startswith(name + " "))
+
+    april = row("April peak")
+    assert april[0] == "April peak 125 % reciprocal + 20 % fentanyl"
+    assert april[1] == "2025-04-10"
+    assert april[2] == "t_us = 1.45 (145%)"
+    assert april[3] == "Tighten / Restrict is the only equilibrium."
+    geneva = row("Geneva truce")
+    assert geneva[3].startswith("Two pure equilibria, Ease / Resume and Maintain / License slowly")
+
+
+def test_regime_tables_in_words() -> None:
+    report = report_of("rare-earths-for-chips")
+    tables = parse(html_of("rare-earths-for-chips")).tables
+    regime_rows = tables["regimes"]
+    # three sweeps, each with a header row; the 1-D tariff sweep has 5 regimes with
+    # boundaries at t_us = 0.1, 0.5, 0.7 and 1.1 (beta*t against kappa/2 etc., see the story)
+    first = report.sweeps[0]
+    assert [r.where for r in first.regimes] == [
+        "below 0.1 (10%)",
+        "0.1 (10%) to 0.5 (50%)",
+        "0.5 (50%) to 0.7 (70%)",
+        "0.7 (70%) to 1.1 (110%)",
+        "above 1.1 (110%)",
+    ]
+    assert first.regimes[0].equilibria == "Ease / Resume is the only equilibrium."
+    assert "April peak (1.45)" in first.regimes[-1].markers
+    assert "Liberation Day (0.54)" in first.regimes[2].markers
+    header_rows = [r for r in regime_rows if r[0] == "Regime"]
+    assert len(header_rows) == 3
+    assert sum(len(s.regimes) for s in report.sweeps) == len(regime_rows) - 3
+    # the security-cost sweep: Ease stops being a best reply to Resume at K = 2R/3 = 40/3
+    second = report.sweeps[1]
+    assert any("40/3 ≈ 13.33" in b for b in second.boundaries)
+    # the 2-D map: regimes listed with their share, and where they meet
+    third = report.sweeps[2]
+    assert len(third.result.axes) == 2
+    assert all("% of the grid" in r.where or "under 0.1%" in r.where for r in third.regimes)
+    assert third.meetings
+    assert all(len(row) == 4 for row in third.meetings)
+
+
+def test_one_inline_svg_per_sweep_and_no_external_reference() -> None:
+    html = html_of("rare-earths-for-chips")
+    page = parse(html)
+    svgs = [a for tag, a in page.tags if tag == "svg"]
+    assert len(svgs) == 3
+    assert all(a.get("role") == "img" for a in svgs)
+    assert external_references(html) == []
+    assert not [tag for tag, _ in page.tags if tag in {"script", "link", "iframe", "object"}]
+    assert b"<?xml" not in html
+    assert b"<!DOCTYPE svg" not in html
+    # ids are unique across the page even with several figures
+    ids = [a["id"] for _, a in page.tags if a.get("id")]
+    assert len(ids) == len(set(ids))
+
+
+def test_prints_cleanly() -> None:
+    html = html_of("rare-earths-for-chips").decode()
+    assert "@media print" in html
+    assert "@page" in html
+    assert "break-inside: avoid" in html
+
+
+def test_html_is_byte_identical_on_rerun() -> None:
+    again = render_html(build_report(load_scenario("rare-earths-for-chips")))
+    assert again == html_of("rare-earths-for-chips")
+
+
+def test_provenance_version_and_hash_without_date() -> None:
+    from sim import __version__
+
+    scenario = load_scenario("rare-earths-for-chips")
+    text = parse(html_of("rare-earths-for-chips")).text
+    assert f"tradegame {__version__}" in text
+    assert scenario.content_hash in text
+    assert not re.search(r"\b20\d\d-\d\d-\d\dT\d\d:", text)
+
+
+def test_caveats_cover_multiple_equilibria_and_degenerate_points() -> None:
+    report = report_of("rare-earths-for-chips")
+    caveats = " ".join(report.caveats)
+    assert "illustrative" in caveats
+    assert "Several equilibria" in caveats
+    assert "degenerate" in caveats
+    assert any("degenerate games" in n for s in report.sweeps for n in s.notes)
+
+
+# --------------------------------------------------------------------------------------
+# escaping of scenario text
+# --------------------------------------------------------------------------------------
+
+HOSTILE = """
+id = "hostile"
+title = "<script>alert('title')</script> & co"
+summary = "<img src=x onerror=alert(1)> summary"
+status = "illustrative"
+sources = ["<a href='https://example.invalid/x'>click</a>", "plain $17 bn source"]
+narrative = "</p><script>alert('story')</script><p>"
+
+[parameters.t]
+value = 0.3
+range = [0.0, 1.0]
+unit = "<b>unit</b>"
+label = "<i>tariff</i> \\"quoted\\""
+source = "<style>body{display:none}</style>"
+
+[[players]]
+id = "a"
+name = "<script>A</script>"
+strategies = ["<b>Ease</b>", "Hold --> & <!--"]
+
+[[players]]
+id = "b"
+name = "B \\"quoted\\""
+strategies = ["<svg onload=alert(2)>", "Restrict"]
+
+[payoffs.matrix]
+a = [["3", "0"], ["5 - 4*t", "1"]]
+b = [["3", "5 - 4*t"], ["0", "1"]]
+
+[[markers]]
+name = "<script>marker</script>"
+values = { t = 0.5 }
+note = "<b>note</b>"
+
+[[report.sweeps]]
+vary = "t=0:1:21"
+title = "<script>sweep</script>"
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_html() -> bytes:
+    scenario = parse_scenario_text(HOSTILE)
+    return render_html(build_report(scenario, command="tradegame report x -o r.html"))
+
+
+def test_scenario_text_is_escaped(hostile_html: bytes) -> None:
+    page = parse(hostile_html)
+    tags = {tag for tag, _ in page.tags}
+    assert "script" not in tags
+    assert "img" not in tags
+    assert "a" in tags  # our own table-of-contents links only
+    assert all((a.get("href") or "#").startswith("#") for tag, a in page.tags if tag == "a")
+    assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs), (
+        "an event-handler attribute leaked through"
+    )
+    assert [tag for tag, _ in page.tags].count("style") == 1  # ours, in the head
+    assert "<script>alert('title')</script> & co" in page.text  # shown as text
+    assert "&lt;script&gt;" in hostile_html.decode()
+    assert external_references(hostile_html) == []
+    # the figure of the sweep was drawn (strategy names as outlines) and its comments escaped
+    assert [tag for tag, _ in page.tags].count("svg") == 1
+    assert not any("<script" in c for c in page.comments)
+
+
+def test_hostile_pdf_renders(hostile_html: bytes) -> None:
+    # "$" must not switch on mathtext; odd names must not break the layout.
+    pdf = render_pdf(build_report(parse_scenario_text(HOSTILE)))
+    assert pdf.startswith(b"%PDF")
+
+
+# --------------------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------------------
+
+
+def _page_boxes(pdf: bytes) -> list[tuple[float, float]]:
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return [(float(w), float(h)) for w, h in boxes]
+
+
+def test_pdf_has_text_pages_and_one_figure_page_per_sweep() -> None:
+    pdf = pdf_of("rare-earths-for-chips")
+    assert pdf.startswith(b"%PDF")
+    boxes = _page_boxes(pdf)
+    portrait = [b for b in boxes if b[1] > b[0]]
+    landscape = [b for b in boxes if b[0] > b[1]]
+    assert len(landscape) == 3  # one figure page per sweep
+    assert len(portrait) >= 6
+    assert all(abs(w - 595.44) < 1 and abs(h - 841.68) < 1 for w, h in portrait)  # A4
+
+
+def test_pdf_is_byte_identical_on_rerun() -> None:
+    again = render_pdf(build_report(load_scenario("rare-earths-for-chips")))
+    assert again == pdf_of("rare-earths-for-chips")
+    assert b"CreationDate" not in again
+
+
+@pytest.fixture(scope="module")
+def pdf_text(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; apt-get install poppler-utils")
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    path.write_bytes(pdf_of("rare-earths-for-chips"))
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
+    )
+    return out.stdout.decode("utf-8")
+
+
+def test_pdf_text_has_the_tables_and_explanations(pdf_text: str) -> None:
+    flat = " ".join(pdf_text.split())
+    for needle in (
+        "Rare earths for chips",
+        "At a glance",
+        "Parameters",
+        "Payoff matrix and best replies",
+        "10* , 20*",
+        "EQUILIBRIUM",
+        "If China chooses Resume, the United States does best by choosing Ease: 10 against "
+        "7.5 for Maintain and 0 for Tighten.",
+        "Key moments",
+        "Regimes in words",
+        "Sweep 3: US tariff against China's cost of withholding rare earths",
+        "Caveats",
+        "Sources",
+    ):
+        assert needle in flat, needle
+    # the figures are vector drawings with their own text (axis labels)
+    assert "US tariff on Chinese goods (t_us, fraction)" in flat
+
+
+# --------------------------------------------------------------------------------------
+# every bundled scenario
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", bundled_paths(), ids=lambda p: p.stem)
+def test_every_bundled_report_is_complete(path: Path) -> None:
+    scenario = load_scenario(path)
+    report = report_of(scenario.id)
+    page = parse(html_of(scenario.id))
+    articles = [a for tag, a in page.tags if tag == "article"]
+    assert len(articles) == len(report.solved.solution.equilibria) > 0
+    assert len(report.sweeps) == len(scenario.report_sweeps)
+    assert [tag for tag, _ in page.tags].count("svg") == len(scenario.report_sweeps)
+    for section in report.sweeps:
+        assert section.regimes, section.title
+    assert scenario.narrative is None or "story" in page.section_ids
+    assert report.dominance
+    assert report.pareto
+    assert report.caveats
+    assert external_references(html_of(scenario.id)) == []
+
+
+# --------------------------------------------------------------------------------------
+# options and files
+# --------------------------------------------------------------------------------------
+
+
+def test_set_changes_the_point_and_the_sweeps() -> None:
+    scenario = load_scenario("rare-earths-for-chips")
+    report = build_report(scenario, {"t_us": 1.45}, vary=["K=0:60:31"])
+    assert [e.label for e in report.equilibria] == ["Tighten / Restrict"]
+    assert report.at_a_glance[0].startswith("At the values chosen with --set")
+    t_us = next(r for r in report.parameters if r.name == "t_us")
+    assert (t_us.value, t_us.default) == ("1.45", "0.3")
+    assert len(report.sweeps) == 1  # --vary replaces the scenario's sweeps
+    assert "t_us = 1.45 (145%)" in report.sweeps[0].fixed
+    # as for `tradegame sweep`: one parameter cannot be both set and varied
+    with pytest.raises(UsageError, match="remove one of the two options"):
+        build_report(scenario, {"t_us": 1.45}, vary=["t_us=0:1.5:31"])
+
+
+def test_set_of_a_varied_parameter_is_noted_not_an_error() -> None:
+    scenario = load_scenario("rare-earths-for-chips")
+    report = build_report(scenario, {"K": 20.0})
+    second = report.sweeps[1]  # varies K
+    assert any("does not apply" in n for n in second.notes)
+    first = report.sweeps[0]
+    assert "K = 20 USD bn/yr" in first.fixed
+
+
+def test_bad_vary_is_a_usage_error() -> None:
+    scenario = load_scenario("prisoners-dilemma")
+    with pytest.raises(UsageError, match="no parameters"):
+        build_report(scenario, vary=["t=0:1:11"])
+
+
+def test_broken_report_sweep_in_a_file_is_a_scenario_error() -> None:
+    text = HOSTILE.replace('vary = "t=0:1:21"', 'vary = "t=0:5:21"')
+    with pytest.raises(ScenarioError, match=r"report\.sweeps\[0\]"):
+        build_report(parse_scenario_text(text))
+
+
+def test_progress_reaches_the_total() -> None:
+    calls: list[tuple[int, int]] = []
+    build_report(
+        load_scenario("rare-earths-for-chips"),
+        vary=["t_us=0:1.5:31"],
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls
+    assert calls[-1] == (31, 31)
+    assert all(0 <= d <= t for d, t in calls)
+
+
+def test_formats_by_extension() -> None:
+    assert report_format(Path("r.html")) == "html"
+    assert report_format(Path("R.HTM")) == "html"
+    assert report_format(Path("out/r.pdf")) == "pdf"
+    with pytest.raises(UsageError, match=r"\.html, \.htm, \.pdf"):
+        report_format(Path("r.docx"))
+    with pytest.raises(UsageError, match="no extension"):
+        report_format(Path("report"))
+
+
+def test_write_report_is_atomic_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    report = report_of("prisoners-dilemma")
+    target = tmp_path / "sub" / "r.html"
+    write_report(report, target)
+    assert target.read_bytes() == html_of("prisoners-dilemma")
+    with pytest.raises(OutputExistsError, match="--overwrite"):
+        write_report(report, target)
+    target.write_text("old")
+    write_report(report, target, overwrite=True)
+    assert target.read_bytes() == html_of("prisoners-dilemma")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["r.html"]  # no temp files
+    with pytest.raises(OutputExistsError, match="folder"):
+        check_output(tmp_path, overwrite=True)
+
+
+def test_report_command_records_the_output_name_only() -> None:
+    assert report_command("rare-earths-for-chips", Path("/tmp/x/r.pdf"), ["t_us=1.45"], []) == (
+        "tradegame report rare-earths-for-chips --set t_us=1.45 -o r.pdf"
+    )
+
+
+def test_exact_values() -> None:
+    assert exact_value(0.1000000003) == "0.1"
+    assert exact_value(16 / 3) == "16/3 ≈ 5.333"
+    assert exact_value(1.0866812) == "1.08668"
+    assert exact_value(16.0) == "16"
+
+
+def test_inline_svg_prefixes_ids() -> None:
+    svg = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="5pt" viewBox="0 0 10 5">'
+        '<metadata>m</metadata><defs><style>*{a:b}</style><clipPath id="c1"/></defs>'
+        '<g clip-path="url(#c1)"><use xlink:href="#c1"/></g></svg>'
+    )
+    out = inline_svg(svg, "f1", "A <title>")
+    assert out.startswith("<svg")
+    assert 'width="10pt"' not in out
+    assert 'viewBox="0 0 10 5"' in out
+    assert 'id="f1-c1"' in out
+    assert "url(#f1-c1)" in out
+    assert 'href="#f1-c1"' in out
+    assert "<metadata>" not in out
+    assert "<style>" not in out
+    assert '<title id="f1-title">A &lt;title&gt;</title>' in out
+
+
+def test_inline_svg_numbers_hashed_clip_ids_in_order() -> None:
+    # matplotlib's clip ids hash the clip rectangle, whose last bits can change between
+    # renderings; the report numbers them so that the HTML stays byte-identical.
+    def svg(first: str, second: str) -> str:
+        return (
+            '<svg viewBox="0 0 1 1"><defs>'
+            f'<clipPath id="{first}"/><clipPath id="{second}"/></defs>'
+            f'<g clip-path="url(#{first})"/><g clip-path="url(#{second})"/>'
+            f'<g clip-path="url(#{first})"/></svg>'
+        )
+
+    one = inline_svg(svg("pe78a5ed129", "p0123456789"), "fig2", "t")
+    two = inline_svg(svg("pdfbdea5c4c", "p9876543210"), "fig2", "t")
+    assert one == two
+    assert 'id="fig2-p1"' in one
+    assert one.count("url(#fig2-p1)") == 2
