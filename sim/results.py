@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.regimes import equilibrium_label as regime_label
 from sim.scenario import Scenario
 from sim.solver import GameSolution, solve_game
 from sim.solver.analysis import (
@@ -42,7 +43,7 @@ class ScenarioSolution:
     pareto_dominators: tuple[tuple[tuple[int, int], ...], ...]  # per equilibrium
 
     def label(self, index: int) -> str:
-        """Readable name of equilibrium ``index``: ``"Ease / Resume"`` if pure, else ``"mixed"``."""
+        """Readable name of equilibrium ``index`` (same wording as the sweep files)."""
         return equilibrium_label(
             self.scenario, self.solution.equilibria[index].row, self.solution.equilibria[index].col
         )
@@ -108,15 +109,15 @@ class ScenarioSolution:
 
 
 def equilibrium_label(scenario: Scenario, row: np.ndarray, col: np.ndarray) -> str:
-    """``"Row strategy / Column strategy"`` for a pure profile, ``"mixed"`` otherwise."""
-    row_support = np.flatnonzero(row > 0)
-    col_support = np.flatnonzero(col > 0)
-    if len(row_support) == 1 and len(col_support) == 1:
-        return (
-            f"{scenario.players[0].strategies[row_support[0]]} / "
-            f"{scenario.players[1].strategies[col_support[0]]}"
-        )
-    return "mixed"
+    """``"Ease / Resume"`` when pure, ``"mixed (Ease & Maintain / Resume & ...)"`` otherwise.
+
+    The same wording as the sweep files (:func:`sim.regimes.equilibrium_label`).
+    """
+    pair = (
+        tuple(int(i) for i in np.flatnonzero(row > 0)),
+        tuple(int(j) for j in np.flatnonzero(col > 0)),
+    )
+    return regime_label(pair, scenario.players[0].strategies, scenario.players[1].strategies)
 
 
 def solve_scenario(

@@ -107,7 +107,7 @@ def solution_text(result: ScenarioSolution) -> list[str]:
         if eq.is_pure:
             lines.append(f"  {index + 1}. {result.label(index)} (pure)")
         else:
-            lines.append(f"  {index + 1}. Mixed: at least one side randomises")
+            lines.append(f"  {index + 1}. {result.label(index)}: at least one side randomises")
         lines.append(f"     {row_player.name}: {describe_profile(scenario, eq.row, 0)}")
         lines.append(f"     {col_player.name}: {describe_profile(scenario, eq.col, 1)}")
         lines.append(
