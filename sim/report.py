@@ -1563,17 +1563,30 @@ class _PdfFlow:
         self.finish_page()
         w, h = (float(v) for v in figure.get_size_inches())
         margin, head = 0.45, 0.3
-        page_w = max(_PAGE_H, w + 2 * margin)
-        page_h = max(_PAGE_W, h + 2 * margin + head + 0.3)
-        figure.set_size_inches(page_w, page_h)
         title = _suptitle(figure)
+        notes = [
+            text
+            for text in figure.texts
+            if text is not title and text.get_position()[1] < 0.05 and text.get_text()
+        ]
         title_h = 0.0
+        if title is not None:
+            # The plots wrap long titles into several lines: reserve room for each of them.
+            lines = title.get_text().count("\n") + 1
+            title_h = (lines + 0.5) * 1.25 * float(title.get_fontsize()) * _PT
+        note_h = sum(
+            (t.get_text().count("\n") + 1) * 1.3 * float(t.get_fontsize()) * _PT for t in notes
+        )
+        # Under the figure, from the bottom up: footer, the command line, the plots' notes.
+        bottom = 0.45 + 0.35 + (0.25 if command else 0.0) + note_h + 0.1
+        top = margin + head + title_h
+        page_w = max(_PAGE_H, w + 2 * margin)
+        page_h = max(_PAGE_W, top + h + bottom)
+        figure.set_size_inches(page_w, page_h)
         if title is not None:
             title.set_in_layout(False)
             title.set_position((0.5, 1 - (margin + head) / page_h))
             title.set_verticalalignment("top")
-            title_h = 1.5 * float(title.get_fontsize()) * _PT
-        top = margin + head + title_h
         rect = ((page_w - w) / 2 / page_w, 1 - (top + h) / page_h, w / page_w, h / page_h)
         from matplotlib.layout_engine import ConstrainedLayoutEngine
 
@@ -1582,12 +1595,15 @@ class _PdfFlow:
             engine.set(rect=rect)
         # Texts placed at the figure's bottom edge (the plots' note on fixed parameters)
         # belong under the plot, not at the foot of the page.
-        for text in figure.texts:
-            if text is not title and text.get_position()[1] < 0.05:
-                text.set_in_layout(False)
-                text.set_position((rect[0] + rect[2], rect[1] - 0.05 / page_h))
-                text.set_horizontalalignment("right")
-                text.set_verticalalignment("top")
+        below = rect[1] - 0.1 / page_h
+        for text in notes:
+            text.set_in_layout(False)
+            text.set_position((rect[0] + rect[2], below))
+            text.set_horizontalalignment("right")
+            text.set_verticalalignment("top")
+            below -= (
+                (text.get_text().count("\n") + 1) * 1.3 * float(text.get_fontsize()) * _PT / page_h
+            )
         figure.text(
             _MARGIN_X / page_w,
             1 - margin / page_h,
