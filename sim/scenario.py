@@ -33,6 +33,10 @@ from sim.errors import InputFileError, ScenarioError, UsageError
 from sim.formula import ALLOWED_FUNCTIONS, Formula, FormulaError, compile_formula
 
 STATUSES = ("illustrative", "calibrated")
+ILLUSTRATIVE_NOTE = (
+    "Illustrative model: its numbers are orders of magnitude chosen to show a mechanism, "
+    "not estimates or forecasts."
+)
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TOP_KEYS = frozenset(
@@ -280,6 +284,31 @@ class Scenario:
         )
 
 
+def check_payoffs_over_ranges(scenario: Scenario, points: int = 201) -> None:
+    """Check that payoffs stay finite as each parameter runs over its range.
+
+    Each parameter in turn takes ``points`` evenly spaced values over its range (both ends
+    included) while the others keep their defaults; one vectorised evaluation per parameter.
+    Used by ``tradegame validate``, so that ``1/(t - 1)`` with ``t`` in ``[0, 2]`` is caught
+    before a sweep meets it.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the cell and the parameter values where a payoff is not finite.
+    """
+    for name, parameter in scenario.parameters.items():
+        grid = np.linspace(parameter.low, parameter.high, points)
+        try:
+            scenario.payoff_stack({name: grid})
+        except ScenarioError as error:
+            raise ScenarioError(
+                f"{error.message} (found by varying {name} over its range "
+                f"[{_fmt(parameter.low)}, {_fmt(parameter.high)}]; narrow the range or "
+                "change the formula)"
+            ) from None
+
+
 def check_in_range(parameter: Parameter, value: float, *, option: str) -> None:
     """Raise a UsageError if ``value`` lies outside ``parameter``'s range."""
     if not math.isfinite(value) or not parameter.low <= value <= parameter.high:
@@ -307,6 +336,10 @@ def parse_set_options(items: Sequence[str]) -> dict[str, float]:
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
+        if name in parsed:
+            raise UsageError(f"--set {name} is given twice; keep one value")
+        # A typographic minus (from a word processor) is what the user meant by "-".
+        text = text.replace("\u2212", "-")
         if not sep or not name:
             raise UsageError(f"--set {item}: expected NAME=VALUE, for example --set t_us=0.3")
         try:
@@ -354,8 +387,8 @@ def load_scenario(ref: str | Path) -> Scenario:
             hint = difflib.get_close_matches(text_ref, ids, n=1)
             raise InputFileError(
                 f"{text_ref}: no such scenario"
-                + (f"; did you mean {hint[0]!r}?" if hint else "")
-                + ". Run 'tradegame list' for the bundled ones, "
+                + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                + "; run 'tradegame list' for the bundled ones, "
                 "or give a path to a .toml or .nfg file"
             )
         path = bundled

@@ -133,3 +133,9 @@ def test_nfg_loads_as_a_scenario() -> None:
     np.testing.assert_allclose(B, [[3, 5], [0, 1]])
     assert scenario.players[0].strategies == ("Cooperate", "Defect")
     assert scenario.parameters == {}
+
+
+def test_set_twice_and_typographic_minus() -> None:
+    with pytest.raises(UsageError, match="given twice"):
+        parse_set_options(["t=1", "t=2"])
+    assert parse_set_options(["t=\u22120.5"]) == {"t": -0.5}

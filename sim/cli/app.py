@@ -5,6 +5,7 @@ Each command lives in its own module and only parses options, calls core functio
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -37,6 +38,7 @@ def _root(
         bool,
         typer.Option(
             "--version",
+            metavar="",
             callback=_version,
             is_eager=True,
             help="Print the version and exit.",
@@ -76,6 +78,27 @@ app.command("report", epilog="Example: tradegame report rare-earths-for-chips -o
 )
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point.
+
+    Typer would show command-line mistakes (an unknown option, a missing argument) in a framed
+    panel; like every other mistake they get one line on stderr and exit code 2 instead.
+    """
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except Exception as error:
+        # Click's usage errors, duck-typed: we never import click itself (typer carries it).
+        if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
+            raise
+        context = getattr(error, "ctx", None)
+        command = getattr(context, "command_path", None) or "tradegame"
+        text = " ".join(str(error.format_message()).split()).replace("Value error, ", "")
+        text = text.rstrip(".").replace(".;", ";")
+        typer.echo(
+            f"tradegame: error: {text}; run '{command} --help' to see what it accepts", err=True
+        )
+        sys.exit(int(error.exit_code) or 2)
+    except KeyboardInterrupt:
+        typer.echo("tradegame: interrupted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

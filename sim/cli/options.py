@@ -29,12 +29,12 @@ SetOpt = Annotated[
 
 JsonOpt = Annotated[
     bool,
-    typer.Option("--json", help="Print only JSON on stdout (for scripts)."),
+    typer.Option("--json", metavar="", help="Print only JSON on stdout (for scripts)."),
 ]
 
 OverwriteOpt = Annotated[
     bool,
-    typer.Option("--overwrite", help="Replace existing output files."),
+    typer.Option("--overwrite", metavar="", help="Replace existing output files."),
 ]
 
 MethodOpt = Annotated[
@@ -43,7 +43,7 @@ MethodOpt = Annotated[
         "--method",
         "-m",
         metavar="METHOD",
-        help="enumeration (default: every equilibrium, degenerate games included), or nashpy's "
-        "support, vertex or lemke-howson.",
+        help="Method: enumeration (the default: every equilibrium, degenerate games included), "
+        "or nashpy's support, vertex or lemke-howson.",
     ),
 ]

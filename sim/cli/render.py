@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.results import ScenarioSolution
-from sim.scenario import Scenario
+from sim.scenario import ILLUSTRATIVE_NOTE, Scenario
 
 
 def number(value: float) -> str:
@@ -137,8 +137,12 @@ def solution_text(result: ScenarioSolution) -> list[str]:
             "(a continuum)."
         )
     dominated = [
-        f"{row_player.name}: {row_player.strategies[i]}" for i in result.dominated_rows
-    ] + [f"{col_player.name}: {col_player.strategies[j]}" for j in result.dominated_cols]
+        f"{player.name}: {', '.join(player.strategies[k] for k in indices)}"
+        for player, indices in zip(
+            scenario.players, (result.dominated_rows, result.dominated_cols), strict=True
+        )
+        if indices
+    ]
     lines.append(
         "Strictly dominated strategies: " + ("; ".join(dominated) if dominated else "none")
     )
@@ -154,9 +158,7 @@ def solution_text(result: ScenarioSolution) -> list[str]:
             "support enumeration can miss some; tradegame's default method finds them all."
         )
     if scenario.status == "illustrative" and scenario.parameters:
-        lines.append(
-            "Caveat: an illustrative model; its numbers are orders of magnitude, not estimates."
-        )
+        lines.append(f"Note: {ILLUSTRATIVE_NOTE}")
     return lines
 
 

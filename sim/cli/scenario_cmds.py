@@ -11,7 +11,13 @@ from sim.cli.options import JsonOpt, ScenarioArg, SetOpt
 from sim.cli.output import emit_json, handle_errors, out
 from sim.cli.render import scenario_text, table
 from sim.errors import InputFileError, TradegameError
-from sim.scenario import list_bundled, load_scenario, parse_set_options
+from sim.bundled import find_bundled
+from sim.scenario import (
+    check_payoffs_over_ranges,
+    list_bundled,
+    load_scenario,
+    parse_set_options,
+)
 from sim.schema import scenario_schema
 
 
@@ -92,19 +98,26 @@ def validate(
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            help="Scenario (.toml) or Gambit (.nfg) files to check. Prints nothing when all are "
-            "valid.",
+            help="Scenario (.toml) or Gambit (.nfg) files, or bundled scenario ids, to check. "
+            "Prints nothing when all are valid.",
             show_default=False,
         ),
     ],
 ) -> None:
-    """Check scenario files; silent when all are valid, one line per problem otherwise."""
+    """Check scenario files (or bundled ids), payoffs included over every parameter's range.
+
+    Silent when all are valid; otherwise one line for each file with a problem.
+    """
     exit_code = 0
     for path in files:
         try:
-            if not path.exists():
+            if path.exists():
+                scenario = load_scenario(path)
+            elif find_bundled(str(path)) is not None:
+                scenario = load_scenario(str(path))
+            else:
                 raise InputFileError(f"{path}: no such file; check the path")
-            load_scenario(path)
+            check_payoffs_over_ranges(scenario)
         except TradegameError as error:
             typer.echo(f"tradegame: error: {error}", err=True)
             exit_code = exit_code or error.exit_code

@@ -93,3 +93,18 @@ def test_hostile_formulas_execute_nothing(run, tmp_path: Path, monkeypatch) -> N
         assert result.exit_code == 4, result.stderr
     assert list(tmp_path.iterdir()) == []
     assert set(sys.modules) - before == set()
+
+
+def test_payoffs_are_checked_over_the_whole_range(run, tmp_path: Path) -> None:
+    text = (DATA / "mini-deal.toml").read_text().replace('"5 - 2*t", "1"]]', '"5 - 2/(t-1)", "1"]]')
+    path = tmp_path / "pole.toml"
+    path.write_text(text)
+    assert_clean_error(
+        run("validate", path), 4, "pole.toml", "at t = 1", "varying t over its range"
+    )
+
+
+def test_bundled_ids_are_accepted(run) -> None:
+    result = run("validate", "rare-earths-for-chips", "tariff-ladder")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
