@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+import numpy.typing as npt
 
 from sim.results import ScenarioSolution
 from sim.scenario import Player, Scenario
@@ -99,6 +100,18 @@ def probability(p: float) -> str:
     return percent
 
 
+def short_probability(p: float) -> str:
+    """A probability without the percentage when it is a simple fraction: for lists of weights.
+
+    Examples
+    --------
+    >>> short_probability(0.5), short_probability(7 / 12), short_probability(0.123456)
+    ('1/2', '7/12', '12.3%')
+    """
+    text = probability(p)
+    return text.split(" (", 1)[0]
+
+
 def join_and(items: Sequence[str], conjunction: str = "and") -> str:
     """``"a"``, ``"a and b"``, ``"a, b and c"``."""
     items = list(items)
@@ -136,6 +149,23 @@ def describe_strategy(player: Player, probabilities: np.ndarray) -> str:
         return player.strategies[support[0]]
     parts = [f"{player.strategies[k]} {probability(probabilities[k])}" for k in support]
     return "a mix: " + join_and(parts)
+
+
+def strategy_weights(player: Player, probabilities: npt.ArrayLike) -> str:
+    """A strategy in a few words: ``"Ease"``, or ``"U 1/4 and M 3/4"`` for a mix.
+
+    Examples
+    --------
+    >>> from sim.scenario import Player
+    >>> player = Player("us", "US", ("U", "M", "D"))
+    >>> strategy_weights(player, [0.25, 0.75, 0.0]), strategy_weights(player, [0, 0, 1])
+    ('U 1/4 and M 3/4', 'D')
+    """
+    weights = np.asarray(probabilities, dtype=float)
+    support = [k for k, p in enumerate(weights) if p > 0]
+    if len(support) == 1:
+        return player.strategies[support[0]]
+    return join_and([f"{player.strategies[k]} {short_probability(weights[k])}" for k in support])
 
 
 def expected_payoffs(solved: ScenarioSolution, player: int, other: np.ndarray) -> np.ndarray:
@@ -231,7 +261,12 @@ class EquilibriumExplanation:
     index
         1-based number, as in ``tradegame solve``.
     label
-        ``"Ease / Resume"`` for a pure equilibrium, ``"mixed"`` otherwise.
+        ``"Ease / Resume"`` for a pure equilibrium, ``"mixed (Ease & Maintain / Resume)"``
+        otherwise (supports only, as in the sweep files).
+    title
+        A heading that tells equilibria apart: the label of a pure equilibrium, and for a
+        mixed one what each side plays with its probabilities (``"mixed, the US plays U 1/4
+        and M 3/4; China plays R"``), so two mixed equilibria on the same strategies differ.
     pure
         Both players choose one strategy for sure.
     headline
@@ -251,6 +286,7 @@ class EquilibriumExplanation:
     replies: tuple[str, str]
     pareto: str
     meaning: str | None = None
+    title: str = ""
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -286,13 +322,12 @@ def explain_equilibrium(solved: ScenarioSolution, index: int) -> EquilibriumExpl
         best_reply_sentence(solved, 0, eq.row, eq.col),
         best_reply_sentence(solved, 1, eq.col, eq.row),
     )
-    meaning = None
-    if not pure:
-        meaning = (
-            "Each side keeps the other guessing. Its probabilities are exactly those that leave "
-            "the other side indifferent between the strategies it mixes, so they are set by the "
-            "other side's payoffs, not by its own. In a negotiation, read them as how likely "
-            "each move must look to the other side for neither to change course."
+    if pure:
+        title = solved.label(index)
+    else:
+        title = (
+            f"mixed, {subject(row_player.name)} plays {strategy_weights(row_player, eq.row)}; "
+            f"{subject(col_player.name)} plays {strategy_weights(col_player, eq.col)}"
         )
     return EquilibriumExplanation(
         index=index + 1,
@@ -301,7 +336,41 @@ def explain_equilibrium(solved: ScenarioSolution, index: int) -> EquilibriumExpl
         headline=headline,
         replies=replies,
         pareto=pareto_sentence(solved, index),
-        meaning=meaning,
+        meaning=None if pure else mixing_sentence(solved, index),
+        title=title,
+    )
+
+
+def mixing_sentence(solved: ScenarioSolution, index: int) -> str:
+    """How to read the probabilities of mixed equilibrium ``index``, for who actually mixes.
+
+    When both sides mix, each one's probabilities make the other indifferent. When only one
+    side mixes, the other plays one strategy for sure: only the mixing side keeps the other
+    guessing, and its probabilities need only keep the other's strategy a best reply.
+    """
+    eq = solved.solution.equilibria[index]
+    players = solved.scenario.players
+    supports = (eq.row_support, eq.col_support)
+    if len(supports[0]) > 1 and len(supports[1]) > 1:
+        return (
+            "Each side keeps the other guessing. Its probabilities are exactly those that leave "
+            "the other side indifferent between the strategies it mixes, so they are set by the "
+            "other side's payoffs, not by its own. In a negotiation, read them as how likely "
+            "each move must look to the other side for neither to change course."
+        )
+    mixer = 0 if len(supports[0]) > 1 else 1
+    me, them = players[mixer], players[1 - mixer]
+    fixed = them.strategies[supports[1 - mixer][0]]
+    mixed = join_and([me.strategies[k] for k in supports[mixer]])
+    both = "both " if len(supports[mixer]) == 2 else "all "
+    return (
+        f"Only {subject(me.name)} mixes, so only {subject(me.name)} keeps the other side "
+        f"guessing; {subject(them.name)} plays {fixed} for sure. {subject(me.name, start=True)} "
+        f"loses nothing by mixing: against {fixed}, {mixed} {both}pay it the same. Its "
+        f"probabilities are set by {possessive(them.name)} payoffs, not by its own: they only "
+        f"have to keep {fixed} a best reply for {subject(them.name)}. In a negotiation, read "
+        f"them as how likely each move may look to {subject(them.name)} without "
+        f"{subject(them.name)} changing course."
     )
 
 
@@ -346,12 +415,20 @@ def pareto_sentence(solved: ScenarioSolution, index: int) -> str:
 # --------------------------------------------------------------------------------------
 
 
+_EACH = {2: "half each", 3: "a third each", 4: "a quarter each"}
+
+
 def _mix_text(player: Player, weights: Sequence[float]) -> str:
+    """``"License slowly"``, ``"a mix of U and M, half each"``, ``"a mix of U 1/4 and M 3/4"``."""
     support = [k for k, w in enumerate(weights) if w > 1e-12]
     if len(support) == 1:
         return player.strategies[support[0]]
+    names = [player.strategies[k] for k in support]
+    equal = all(abs(weights[k] - 1 / len(support)) < 1e-9 for k in support)
+    if equal and len(support) in _EACH:
+        return f"a mix of {join_and(names)}, {_EACH[len(support)]}"
     return "a mix of " + join_and(
-        [f"{player.strategies[k]} ({probability(weights[k])})" for k in support]
+        [f"{name} {short_probability(weights[k])}" for name, k in zip(names, support, strict=True)]
     )
 
 
@@ -392,6 +469,7 @@ def dominance_sentences(solved: ScenarioSolution) -> list[str]:
             continue  # already said: the player's dominant strategy beats it
         name = me.strategies[step.strategy]
         by = _mix_text(me, step.dominated_by)
+        again = "that mix" if by.startswith("a mix of ") else by
         when = (
             ""
             if step.round == 1
@@ -399,10 +477,10 @@ def dominance_sentences(solved: ScenarioSolution) -> list[str]:
         )
         text = (
             f"{possessive(me.name, start=not when)} {name} is strictly dominated by {by}: "
-            f"whatever {subject(them.name)} does, {by} pays {subject(me.name)} more, so "
+            f"whatever {subject(them.name)} does, {again} pays {subject(me.name)} more, so "
             f"{subject(me.name)} never plays {name}."
         )
-        sentences.append(when + (text[0].lower() + text[1:] if when else text))
+        sentences.append(when + text)
     m, n = solved.A.shape
     gone_rows = {s.strategy for s in steps if s.player == 0}
     gone_cols = {s.strategy for s in steps if s.player == 1}
@@ -459,8 +537,123 @@ def pareto_sentences(solved: ScenarioSolution) -> list[str]:
     return sentences
 
 
+# --------------------------------------------------------------------------------------
+# how many equilibria, and continua of them
+# --------------------------------------------------------------------------------------
+
+
+def has_continuum(solved: ScenarioSolution) -> bool:
+    """Some component holds more than one extreme equilibrium: the game has infinitely many
+    equilibria (every point of a continuum joining them)."""
+    return any(len(c) > 1 for c in solved.solution.components)
+
+
+def _same_strategy(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=0.0, atol=1e-12))
+
+
+def mixture_groups(solved: ScenarioSolution) -> list[tuple[int, ...]]:
+    """Groups of extreme equilibria (0-based indices) whose every mixture is an equilibrium.
+
+    One group per maximal Nash subset holding at least two extreme equilibria: every pair of
+    a row strategy and a column strategy of the subset is an extreme equilibrium, and every
+    mixture of them is an equilibrium too (Avis et al. 2010).
+    """
+    equilibria = solved.solution.equilibria
+    groups: list[tuple[int, ...]] = []
+    for rows, cols in solved.solution.maximal_nash_subsets:
+        members = tuple(
+            k
+            for k, eq in enumerate(equilibria)
+            if any(_same_strategy(eq.row, equilibria[i].row) for i in rows)
+            and any(_same_strategy(eq.col, equilibria[j].col) for j in cols)
+        )
+        if len(members) > 1 and members not in groups:
+            groups.append(members)
+    return groups
+
+
+def _numbers(indices: Sequence[int]) -> str:
+    return join_and([str(k + 1) for k in indices])
+
+
+def continuum_sentences(solved: ScenarioSolution) -> list[str]:
+    """One sentence per continuum of equilibria, naming the numbered equilibria it joins.
+
+    ``"Equilibria 1 and 2 are joined by a continuum: every mixture of them is an equilibrium
+    too."`` When a continuum is made of several pieces (maximal Nash subsets), the groups whose
+    mixtures are equilibria are named: a mixture across groups need not be one.
+    """
+    groups = mixture_groups(solved)
+    out = []
+    for component in solved.solution.components:
+        if len(component) < 2:
+            continue
+        inside = [g for g in groups if set(g) <= set(component)]
+        text = f"Equilibria {_numbers(component)} are joined by a continuum"
+        if len(inside) == 1 and set(inside[0]) == set(component):
+            text += ": every mixture of them is an equilibrium too."
+        elif inside:
+            text += (
+                ": every mixture within each of these groups is an equilibrium too: "
+                + "; ".join(_numbers(g) for g in inside)
+                + "."
+            )
+        else:
+            text += " of equilibria."
+        out.append(text)
+    return out
+
+
+def _plays(player: Player, probabilities: np.ndarray) -> str:
+    verb = "plays" if int(np.count_nonzero(probabilities > 0)) == 1 else "mixes"
+    return f"{subject(player.name)} {verb} {strategy_weights(player, probabilities)}"
+
+
+def _equilibrium_words(solved: ScenarioSolution, index: int) -> str:
+    eq = solved.solution.equilibria[index]
+    if eq.is_pure:
+        return solved.label(index)
+    row_player, col_player = solved.scenario.players
+    return f"a mixed equilibrium ({_plays(row_player, eq.row)}; {_plays(col_player, eq.col)})"
+
+
+def equilibria_in_words(solved: ScenarioSolution) -> str:
+    """Every equilibrium of a solved game in one clause, continua included.
+
+    For example, for ``rare-earths-for-chips`` exactly at ``t_us = 0.1``: ``"its equilibria
+    are Ease / Resume, plus a continuum joining Maintain / License slowly to a mixed
+    equilibrium (the United States plays Maintain; China mixes Resume 7/12 and License slowly
+    5/12)"``. Built from the solution itself (its components), not from the sets of strategies
+    used, so two equilibria on the same strategies are both named.
+    """
+    components = solved.solution.components
+    if not components:
+        return "it has no equilibrium the solver could find"
+    single = [_equilibrium_words(solved, c[0]) for c in components if len(c) == 1]
+    continua = []
+    for component in (c for c in components if len(c) > 1):
+        words = [_equilibrium_words(solved, k) for k in component]
+        if len(words) == 2:
+            continua.append(f"a continuum joining {words[0]} to {words[1]}")
+        else:
+            continua.append(f"a continuum joining {join_and(words)}")
+    if not continua:
+        verb = "its only equilibrium is" if len(single) == 1 else "its equilibria are"
+        return f"{verb} {join_and(single)}"
+    if not single and len(continua) == 1:
+        return f"its equilibria form {continua[0]}"
+    return "its equilibria are " + ", plus ".join(
+        [join_and(single), *continua] if single else continua
+    )
+
+
 def game_summary(solved: ScenarioSolution) -> str:
-    """One sentence: how many equilibria and which pure ones, e.g. for the report's summary."""
+    """One sentence: how many equilibria and which pure ones, e.g. for the report's summary.
+
+    With a continuum (a component of more than one extreme equilibrium) the game has
+    infinitely many equilibria, and the sentence says so before counting the extreme ones.
+    """
     equilibria = solved.solution.equilibria
     pure = [solved.label(k) for k, eq in enumerate(equilibria) if eq.is_pure]
     mixed = len(equilibria) - len(pure)
@@ -470,6 +663,13 @@ def game_summary(solved: ScenarioSolution) -> str:
         if pure:
             return f"One equilibrium: {pure[0]}."
         return "One equilibrium, and it is mixed: no pure outcome is stable."
+    if has_continuum(solved):
+        head = f"Infinitely many equilibria (a continuum) with {len(equilibria)} extreme ones"
+        if not pure:
+            return f"{head}, all mixed."
+        if not mixed:
+            return f"{head}: {join_and(pure)}."
+        return f"{head}: {len(pure)} pure ({join_and(pure)}) and {mixed} mixed."
     parts = []
     if pure:
         parts.append(f"{len(pure)} pure ({join_and(pure)})")
@@ -479,33 +679,61 @@ def game_summary(solved: ScenarioSolution) -> str:
 
 
 def multiple_equilibria_note(solved: ScenarioSolution) -> str | None:
-    """What several equilibria mean for a negotiation (``None`` with a single equilibrium)."""
+    """What several equilibria mean for a negotiation (``None`` with a single equilibrium).
+
+    An equilibrium is called the natural one to coordinate on only when no other gives either
+    side more; "both sides prefer" it only when every other one is worse for both sides, and
+    pure equilibria with the same payoffs are called equally good.
+    """
     equilibria = solved.solution.equilibria
     if len(equilibria) < 2:
         return None
     pure = [k for k, eq in enumerate(equilibria) if eq.is_pure]
-    text = (
-        f"This game has {len(equilibria)} equilibria. The model alone does not say which one "
-        "the sides will reach: history, expectations, signals and talks decide. This is where "
-        "negotiation matters: a meeting, a deadline or a public commitment can move both sides "
-        "to the same equilibrium."
+    how_many = (
+        "infinitely many equilibria (a continuum)"
+        if has_continuum(solved)
+        else f"{len(equilibria)} equilibria"
     )
-    # An equilibrium that every other equilibrium's players would trade for: a focal point.
-    best = [
-        k
-        for k in pure
-        if all(
-            equilibria[k].payoffs[0] >= equilibria[o].payoffs[0]
-            and equilibria[k].payoffs[1] >= equilibria[o].payoffs[1]
-            for o in range(len(equilibria))
-        )
-    ]
-    if best:
+    text = (
+        f"This game has {how_many}. The model alone does not say which one the sides will "
+        "reach: history, expectations, signals and talks decide. This is where negotiation "
+        "matters: a meeting, a deadline or a public commitment can move both sides to the "
+        "same equilibrium."
+    )
+    slack = (_tie_slack(solved.A), _tie_slack(solved.B))
+
+    def at_least(k: int, o: int) -> bool:
+        return all(equilibria[k].payoffs[p] >= equilibria[o].payoffs[p] - slack[p] for p in (0, 1))
+
+    def strictly(k: int, o: int) -> bool:
+        return all(equilibria[k].payoffs[p] > equilibria[o].payoffs[p] + slack[p] for p in (0, 1))
+
+    # Pure equilibria that no other equilibrium beats for either side: focal points.
+    best = [k for k in pure if all(at_least(k, o) for o in range(len(equilibria)))]
+    if len(best) > 1:
+        row_player, col_player = solved.scenario.players
+        k = best[0]
         text += (
-            f" Both sides prefer {solved.label(best[0])} to every other equilibrium, so it is "
-            "the natural one to coordinate on; the risk is that each side doubts the other "
-            "will choose it."
+            f" {join_and([solved.label(b) for b in best])} are equally good for both sides "
+            f"({subject(row_player.name)} gets {number(equilibria[k].payoffs[0])} and "
+            f"{subject(col_player.name)} {number(equilibria[k].payoffs[1])} at each), and no "
+            "other equilibrium gives either side more, so the payoffs alone do not single one "
+            "out."
         )
+    elif best:
+        k = best[0]
+        if all(strictly(k, o) for o in range(len(equilibria)) if o != k):
+            text += (
+                f" Both sides prefer {solved.label(k)} to every other equilibrium, so it is "
+                "the natural one to coordinate on; the risk is that each side doubts the other "
+                "will choose it."
+            )
+        else:
+            text += (
+                f" No other equilibrium gives either side more than {solved.label(k)}, so it "
+                "is the natural one to coordinate on; the risk is that each side doubts the "
+                "other will choose it."
+            )
     elif len(pure) >= 2:
         text += (
             " The sides rank the pure equilibria differently, so the conflict is over which "
@@ -515,22 +743,25 @@ def multiple_equilibria_note(solved: ScenarioSolution) -> str | None:
 
 
 def degenerate_note(solved: ScenarioSolution) -> str | None:
-    """A plain-words warning when the game is degenerate (``None`` otherwise)."""
+    """A plain-words warning when the game is degenerate (``None`` otherwise).
+
+    Says where such ties usually come from (a regime boundary) only for scenarios with
+    parameters, and names every continuum of equilibria (:func:`continuum_sentences`).
+    """
     if not solved.solution.degenerate:
         return None
-    text = (
-        "At these values the game is degenerate: some payoffs tie, so a player has more best "
-        "replies than usual. This typically happens exactly on a regime boundary; a tiny "
-        "change in any number can change the equilibria."
-    )
-    joined = [c for c in solved.solution.components if len(c) > 1]
-    for component in joined:
-        members = join_and([str(k + 1) for k in component])
-        text += (
-            f" Equilibria {members} are connected: every mixture between them is an "
-            "equilibrium too (a continuum)."
+    if solved.scenario.parameters:
+        text = (
+            "At these values the game is degenerate: some payoffs tie, so a player has more "
+            "best replies than usual. This typically happens exactly on a regime boundary; a "
+            "tiny change in any number can change the equilibria."
         )
-    return text
+    else:
+        text = (
+            "The game is degenerate: some payoffs tie, so a player has more best replies than "
+            "usual, and a tiny change in any payoff can change the equilibria."
+        )
+    return " ".join([text, *continuum_sentences(solved)])
 
 
 def scenario_players_sentence(scenario: Scenario) -> str:
@@ -548,14 +779,19 @@ def scenario_players_sentence(scenario: Scenario) -> str:
 __all__ = [
     "EquilibriumExplanation",
     "best_reply_sentence",
+    "continuum_sentences",
     "degenerate_note",
     "describe_strategy",
     "dominance_sentences",
     "dominant_strategies",
+    "equilibria_in_words",
     "explain_equilibria",
     "explain_equilibrium",
     "game_summary",
+    "has_continuum",
     "join_and",
+    "mixing_sentence",
+    "mixture_groups",
     "multiple_equilibria_note",
     "number",
     "outcome_text",
@@ -564,5 +800,7 @@ __all__ = [
     "possessive",
     "probability",
     "scenario_players_sentence",
+    "short_probability",
+    "strategy_weights",
     "subject",
 ]

@@ -45,8 +45,10 @@ from sim.explain import (
     degenerate_note,
     dominance_sentences,
     dominant_strategies,
+    equilibria_in_words,
     explain_equilibria,
     game_summary,
+    has_continuum,
     join_and,
     multiple_equilibria_note,
     number,
@@ -57,7 +59,7 @@ from sim.explain import (
 )
 from sim.regimes import Signature, equilibrium_label, sorted_pairs
 from sim.results import ScenarioSolution, solve_scenario
-from sim.scenario import Parameter, Scenario
+from sim.scenario import ILLUSTRATIVE_NOTE, Parameter, Scenario
 
 if TYPE_CHECKING:
     from matplotlib.backends.backend_pdf import PdfPages
@@ -71,24 +73,29 @@ Progress = Callable[[int, int], None]
 REPORT_FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
+#: The one-sentence caveat of an illustrative scenario, the very sentence ``tradegame solve``
+#: prints (:data:`sim.scenario.ILLUSTRATIVE_NOTE`); the report's longer boxes start with it.
+ILLUSTRATIVE_CAVEAT = ILLUSTRATIVE_NOTE
+
+
 def status_caveat(scenario: Scenario) -> str:
-    """What the scenario's status means for a reader (shorter for games without parameters)."""
+    """What the scenario's status means for a reader (other words for games without
+    parameters, after the same first sentence)."""
     if scenario.status == "calibrated":
         return STATUS_CAVEATS["calibrated"]
     if not scenario.parameters:
         return (
-            "This is an illustrative textbook game: its payoffs only rank the outcomes for each "
-            "side. Any numbers with the same ranking give the same pure equilibria; the exact "
-            "values matter only for the mixed ones."
+            f"{ILLUSTRATIVE_CAVEAT} In this textbook game the payoffs only rank the outcomes "
+            "for each side: any numbers with the same ranking give the same pure equilibria; "
+            "the exact values matter only for the mixed ones."
         )
     return STATUS_CAVEATS["illustrative"]
 
 
 STATUS_CAVEATS: dict[str, str] = {
     "illustrative": (
-        "This is an illustrative model: its numbers are orders of magnitude chosen to show a "
-        "mechanism, not estimates. Read a regime boundary as \u201cwhat would have to be true "
-        "for the outcome to change\u201d, never as a forecast."
+        f"{ILLUSTRATIVE_CAVEAT} Read a regime boundary as \u201cwhat would have to be true for "
+        "the outcome to change\u201d."
     ),
     "calibrated": (
         "This model is calibrated: its parameter values come from the sources listed. Its "
@@ -169,6 +176,7 @@ class SweepSection:
     notes: tuple[str, ...]
     reading: str
     command: str
+    order: str = ""  # how outcomes are written: row player's strategy / column player's
 
 
 @dataclass(frozen=True)
@@ -296,6 +304,9 @@ def _marker_rows(
         try:
             solved = solve_scenario(scenario, {**overrides, **marker.values})
             words = _capital(_equilibria_words(solved)) + "."
+            if has_continuum(solved):
+                # A marker on a tie: name the continuum, not only the strategies used.
+                words = f"Degenerate (some payoffs tie): {equilibria_in_words(solved)}."
         except TradegameError as error:
             # A marker outside a parameter's range: report it rather than fail the report.
             words = "not solved: " + str(error)
@@ -431,7 +442,7 @@ def _pair_label(pair: tuple[tuple[int, ...], tuple[int, ...]], names: Any) -> st
     return f"a mixed equilibrium ({row_text} / {col_text})"
 
 
-def _boundary_sentences_1d(result: SweepResult) -> tuple[str, ...]:
+def _boundary_sentences_1d(scenario: Scenario, result: SweepResult) -> tuple[str, ...]:
     players = result.scenario.players
     names = (players[0].strategies, players[1].strategies)
     out = []
@@ -452,10 +463,43 @@ def _boundary_sentences_1d(result: SweepResult) -> tuple[str, ...]:
             + ("; ".join(parts) or "the supports of the equilibria change")
             + "."
         )
-        if b.tie is not None:
-            text += f" Exactly at this value there is a tie: {result.describe(b.tie)}."
+        tie = _tie_words(scenario, result, b.parameter, b.value)
+        if tie is not None:
+            text += (
+                f" Exactly at {b.parameter} = {exact_value(b.value)} the game is degenerate "
+                f"(some payoffs tie): {tie}."
+            )
         out.append(text)
     return tuple(out)
+
+
+def _snapped(value: float) -> float:
+    """The boundary value as :func:`exact_value` shows it (``0.1``, ``16/3``), as a number."""
+    for decimals in range(5):
+        if abs(value - round(value, decimals)) < 1e-8:
+            return round(value, decimals)
+    fraction = Fraction(value).limit_denominator(24)
+    if abs(float(fraction) - value) < 1e-8:
+        return float(fraction)
+    return value
+
+
+def _tie_words(scenario: Scenario, result: SweepResult, name: str, value: float) -> str | None:
+    """The equilibria of the game solved exactly at a boundary, or ``None`` if that game is not
+    degenerate there (the tie was not hit in floating point) or cannot be solved.
+
+    The game is solved at the value the report prints (:func:`exact_value`), so the sentence
+    says what ``tradegame solve --set NAME=VALUE`` shows; its continua come from the solution's
+    components, not from the sets of strategies used.
+    """
+    values = {**result.fixed, name: _snapped(value)}
+    try:
+        solved = solve_scenario(scenario, values)
+    except TradegameError:
+        return None
+    if not solved.solution.degenerate or not solved.solution.equilibria:
+        return None
+    return equilibria_in_words(solved)
 
 
 def _boundary_table_2d(result: SweepResult) -> tuple[tuple[str, ...], ...]:
@@ -490,8 +534,8 @@ def _sweep_notes(result: SweepResult) -> tuple[str, ...]:
     if degenerate:
         text = (
             f"{degenerate} of the {result.n_points} grid points are degenerate games (exact "
-            "ties, on a boundary or very near one); there the set of equilibria is larger "
-            "than on either side."
+            "ties, on a boundary or very near one); there the equilibria differ from those on "
+            "either side, and some may form a continuum."
         )
         if len(result.axes) == 2:
             text += " The map shows them in grey and the table leaves them out."
@@ -558,7 +602,7 @@ def _sweep_section(
     )
     if len(axes) == 1:
         regimes = _regime_rows_1d(result)
-        boundaries = _boundary_sentences_1d(result)
+        boundaries = _boundary_sentences_1d(scenario, result)
     else:
         regimes = _regime_rows_2d(result)
         boundaries = ()
@@ -580,6 +624,20 @@ def _sweep_section(
         notes=(*notes, *_sweep_notes(result)),
         reading=_reading(result),
         command=shlex.join(argv),
+        order=outcome_order(scenario),
+    )
+
+
+def outcome_order(scenario: Scenario) -> str:
+    """How the report writes an outcome, e.g. ``"Outcomes are written as the United States'
+    strategy / China's strategy: Tighten / Resume means ..."`` (needed when both sides have
+    the same strategy names)."""
+    row_player, col_player = scenario.players
+    row, col = row_player.strategies[-1], col_player.strategies[0]
+    return (
+        f"Outcomes are written as {possessive(row_player.name)} strategy / "
+        f"{possessive(col_player.name)} strategy: {row} / {col} means "
+        f"{subject(row_player.name)} chooses {row} and {subject(col_player.name)} chooses {col}."
     )
 
 
@@ -691,7 +749,7 @@ def build_report(
     solution_notes = [
         note for note in (multiple_equilibria_note(solved), degenerate_note(solved)) if note
     ]
-    solution_notes += list(solved.solution.warnings)
+    solution_notes += _solver_warnings(solved)
     return Report(
         scenario=scenario,
         solved=solved,
@@ -712,6 +770,22 @@ def build_report(
         command=command,
         warnings=warnings,
     )
+
+
+#: The solver's own notes on degeneracy and continua (its terms: "maximal Nash subset",
+#: "components", "pure best responses"). The report says the same in plain words
+#: (:func:`sim.explain.degenerate_note`), from ``degenerate`` and ``components``.
+_SOLVER_JARGON = re.compile(
+    r"maximal Nash subset|pure best responses than|components? contains?\b|"
+    r"^The game is degenerate \(",
+    re.I,
+)
+
+
+def _solver_warnings(solved: ScenarioSolution) -> list[str]:
+    """The solver's warnings a reader needs (e.g. that a large game was solved by Lemke-Howson),
+    without its notes on degeneracy and continua, which the report words itself."""
+    return [w for w in solved.solution.warnings if not _SOLVER_JARGON.search(w)]
 
 
 def _at_a_glance(solved: ScenarioSolution, sweeps: Sequence[SweepSection]) -> list[str]:
@@ -801,14 +875,18 @@ def _caveats(solved: ScenarioSolution, sweeps: Sequence[SweepSection]) -> list[s
     if sweeps:
         out.append(
             "Boundaries are located to 1e-9 by bisection between grid points, so they do not "
-            "depend on the grid. Exactly on a boundary the game is degenerate (a tie): extra "
-            "equilibria appear there, and a tiny change in any number moves the outcome to one "
-            "side or the other."
+            "depend on the grid. Exactly on a boundary the game is degenerate (a tie): its "
+            "equilibria there differ from those on either side, often joined in a continuum, "
+            "and a tiny change in any number moves the outcome to one side or the other."
         )
-    elif solved.solution.degenerate:
+    elif solved.solution.degenerate and scenario.parameters:
         out.append(
             "The game is degenerate at these values (a tie): a tiny change in any number can "
             "change its equilibria."
+        )
+    elif solved.solution.degenerate:
+        out.append(
+            "The game is degenerate (a tie): a tiny change in any payoff can change its equilibria."
         )
     return out
 
@@ -1032,13 +1110,23 @@ def _html_matrix(report: Report) -> list[str]:
     return out
 
 
+def _summary_paragraph(report: Report) -> str:
+    """Where the game is solved, how many equilibria it has, and what a continuum means."""
+    text = f"{report.point} {game_summary(report.solved)}"
+    if has_continuum(report.solved):
+        text += (
+            " Only the extreme equilibria are listed below: every other equilibrium is a "
+            "mixture of some of them."
+        )
+    return text
+
+
 def _html_equilibria(report: Report) -> list[str]:
-    out = [f"<p>{_e(report.point)} {_e(game_summary(report.solved))}</p>"]
+    out = [f"<p>{_e(_summary_paragraph(report))}</p>"]
     for ex in report.equilibria:
-        kind = "pure" if ex.pure else "mixed"
-        title = ex.label if ex.pure else "Mixed equilibrium"
         out.append(f'<article class="eq" id="eq-{ex.index}">')
-        out.append(f"<h3>Equilibrium {ex.index}: {_e(title)} <small>({kind})</small></h3>")
+        kind = " <small>(pure)</small>" if ex.pure else ""
+        out.append(f"<h3>Equilibrium {ex.index}: {_e(ex.title)}{kind}</h3>")
         out.append(f"<p>{_e(ex.headline)}</p>")
         out.append("<p><strong>Why neither side changes its choice alone.</strong></p><ul>")
         out.extend(f"<li>{_e(s)}</li>" for s in ex.replies)
@@ -1056,7 +1144,7 @@ def _html_equilibria(report: Report) -> list[str]:
 def _html_markers(report: Report) -> list[str]:
     out = [
         "<p>The scenario marks these moments. For each, the game is solved at the marker's "
-        "values (other parameters as above).</p>",
+        f"values (other parameters as above). {_e(outcome_order(report.scenario))}</p>",
         '<table class="markers"><thead><tr><th>Moment</th><th>Date</th><th>Values</th>'
         "<th>Equilibria there</th></tr></thead><tbody>",
     ]
@@ -1079,6 +1167,7 @@ def _html_sweep(section: SweepSection, svg: bytes) -> list[str]:
         f'<section class="sweep" id="sweep-{section.number}">',
         f"<h2>Sweep {section.number}: {_e(section.title)}</h2>",
         f"<p>{_e(section.what)} {_e(section.fixed)}</p>",
+        f"<p>{_e(section.order)}</p>",
         "<figure>",
         inline_svg(svg, f"fig{section.number}", f"Sweep {section.number}: {section.title}"),
         f"<figcaption>{_e(section.reading)}</figcaption>",
@@ -1551,18 +1640,20 @@ class _PdfFlow:
             )
         self.y += 0.15
 
-    def figure_page(self, figure: Figure, heading: str, command: str = "") -> None:
+    def figure_page(
+        self, figure: Figure, heading: str, command: str = "", *, note: str = ""
+    ) -> None:
         """A :mod:`sim.plots` figure on a landscape A4 page of its own, at its natural size.
 
         The figure is not scaled (its fonts and layout were made for its size): the page is
         the figure itself, enlarged to A4 landscape, with the constrained layout confined to
         a centred rectangle of the figure's own size. The suptitle is taken out of the layout
-        and placed under a small ``heading``; ``command`` (how to get the data) goes under the
-        figure.
+        and placed under a small ``heading`` and its one-line ``note`` (how outcomes are
+        written); ``command`` (how to get the data) goes under the figure.
         """
         self.finish_page()
         w, h = (float(v) for v in figure.get_size_inches())
-        margin, head = 0.45, 0.3
+        margin, head = 0.45, 0.3 + (0.17 if note else 0.0)
         title = _suptitle(figure)
         notes = [
             text
@@ -1614,6 +1705,17 @@ class _PdfFlow:
             va="top",
             parse_math=False,
         )
+        if note:
+            figure.text(
+                _MARGIN_X / page_w,
+                1 - (margin + 0.17) / page_h,
+                note,
+                fontsize=8.5,
+                color=_INK,
+                ha="left",
+                va="top",
+                parse_math=False,
+            )
         if command:
             figure.text(
                 _MARGIN_X / page_w,
@@ -1729,10 +1831,9 @@ def _pdf_sections(flow: _PdfFlow, report: Report) -> None:
         size=8.5,
     )
     flow.heading("Equilibria in plain words")
-    flow.paragraph(f"{report.point} {game_summary(report.solved)}")
+    flow.paragraph(_summary_paragraph(report))
     for ex in report.equilibria:
-        title = ex.label if ex.pure else "Mixed equilibrium"
-        flow.heading(f"Equilibrium {ex.index}: {title} ({'pure' if ex.pure else 'mixed'})", 3)
+        flow.heading(f"Equilibrium {ex.index}: {ex.title}" + (" (pure)" if ex.pure else ""), 3)
         flow.paragraph(ex.headline)
         flow.paragraph("Why neither side changes its choice alone:", weight="bold", after=0.04)
         flow.bullets(ex.replies)
@@ -1748,7 +1849,7 @@ def _pdf_sections(flow: _PdfFlow, report: Report) -> None:
         flow.heading("Key moments")
         flow.paragraph(
             "The scenario marks these moments. For each, the game is solved at the marker's "
-            "values (other parameters as above)."
+            f"values (other parameters as above). {outcome_order(sc)}"
         )
         flow.table(
             ["Moment", "Date", "Values", "Equilibria there"],
@@ -1787,6 +1888,7 @@ def _pdf_sweep(flow: _PdfFlow, section: SweepSection) -> None:
     flow.new_page()
     flow.heading(f"Sweep {section.number}: {section.title}")
     flow.paragraph(f"{section.what} {section.fixed}")
+    flow.paragraph(section.order)
     flow.paragraph(
         "The figure is on the next page. " + section.reading, size=9, color=_MUTED, after=0.12
     )
@@ -1828,6 +1930,7 @@ def _pdf_sweep(flow: _PdfFlow, section: SweepSection) -> None:
         figure,
         f"Sweep {section.number}: {section.title}",
         f"Data and figure: {section.command}",
+        note=section.order,
     )
 
 
@@ -1966,6 +2069,7 @@ def report_command(
 
 
 __all__ = [
+    "ILLUSTRATIVE_CAVEAT",
     "REPORT_FORMATS",
     "MarkerRow",
     "MatrixCell",
@@ -1976,6 +2080,7 @@ __all__ = [
     "build_report",
     "check_output",
     "inline_svg",
+    "outcome_order",
     "render_html",
     "render_pdf",
     "render_report",

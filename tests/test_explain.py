@@ -16,19 +16,25 @@ import pytest
 from sim.bundled import bundled_paths
 from sim.explain import (
     best_reply_sentence,
+    continuum_sentences,
     degenerate_note,
     dominance_sentences,
     dominant_strategies,
+    equilibria_in_words,
     explain_equilibria,
     explain_equilibrium,
     game_summary,
+    has_continuum,
     join_and,
+    mixture_groups,
     multiple_equilibria_note,
     number,
     pareto_sentences,
     possessive,
     probability,
     scenario_players_sentence,
+    short_probability,
+    strategy_weights,
     subject,
 )
 from sim.results import ScenarioSolution, solve_scenario
@@ -273,3 +279,217 @@ def test_every_bundled_equilibrium_is_explained(path) -> None:
                 f"choosing {ex.label.split(' / ')[0]}: {number(eq.payoffs[0])}" in (ex.replies[0])
                 or "a tie" in ex.replies[0]
             )
+
+
+# --------------------------------------------------------------------------------------
+# continua, ties and who mixes (games written here, so the expected words follow from them)
+# --------------------------------------------------------------------------------------
+
+
+def _game(name: str, a: str, b: str, rows: str = '"T", "B"', cols: str = '"L", "R"') -> str:
+    return f"""
+id = "{name}"
+title = "{name}"
+summary = "A test game."
+status = "illustrative"
+
+[[players]]
+id = "us"
+name = "US"
+strategies = [{rows}]
+
+[[players]]
+id = "cn"
+name = "China"
+strategies = [{cols}]
+
+[payoffs.matrix]
+us = {a}
+cn = {b}
+"""
+
+
+#: T / L and T / R pay (1, 1); the US plays T whatever happens and China is indifferent, so
+#: every mix of L and R against T is an equilibrium: a continuum with two extreme equilibria.
+CONTINUUM = _game("continuum", "[[1, 1], [0, 0]]", "[[1, 1], [1, 1]]")
+
+#: U / L and M / C both pay (3, 2). Against R the US is indifferent between U and M (1 each),
+#: and China keeps R a best reply (1.5) while 2 x_U <= 1.5 and 2 x_M <= 1.5, i.e. for
+#: x_U from 1/4 to 3/4: two mixed extreme equilibria on the same strategies (U & M / R),
+#: joined by a continuum. D pays (1, 1, 0), less than half U + half M (1.5, 1.5, 1).
+TIES3 = _game(
+    "ties3",
+    "[[3, 0, 1], [0, 3, 1], [1, 1, 0]]",
+    "[[2, 0, 1.5], [0, 2, 1.5], [0, 0, 0]]",
+    '"U", "M", "D"',
+    '"L", "C", "R"',
+)
+
+#: China is indifferent everywhere once D is gone; the US plays U when China puts at least as
+#: much weight on L as on C, M in the opposite case. Three maximal Nash subsets in one
+#: component: U against any mix of L, (L + C)/2 and R; M against any mix of C, (L + C)/2
+#: and R; and any mix of U and M against any mix of (L + C)/2 and R.
+CHAIN = _game(
+    "chain",
+    "[[3, 0, 1], [0, 3, 1], [1, 1, 0]]",
+    "[[1, 1, 1], [1, 1, 1], [0, 0, 0]]",
+    '"U", "M", "D"',
+    '"L", "C", "R"',
+)
+
+
+def _solve(text: str) -> ScenarioSolution:
+    return solve_scenario(parse_scenario_text(text))
+
+
+def test_short_probabilities_and_weights() -> None:
+    assert short_probability(0.5) == "1/2"
+    assert short_probability(7 / 12) == "7/12"
+    assert short_probability(0.94) == "94%"
+    player = load_scenario("rare-earths-for-chips").players[0]
+    assert strategy_weights(player, np.array([0.5, 0.5, 0.0])) == "Ease 1/2 and Maintain 1/2"
+    assert strategy_weights(player, np.array([0.0, 1.0, 0.0])) == "Maintain"
+
+
+def test_a_continuum_is_counted_as_infinitely_many_equilibria() -> None:
+    result = _solve(CONTINUUM)
+    assert has_continuum(result)
+    assert [eq.is_pure for eq in result.solution.equilibria] == [True, True]
+    assert game_summary(result) == (
+        "Infinitely many equilibria (a continuum) with 2 extreme ones: T / L and T / R."
+    )
+    note = multiple_equilibria_note(result)
+    assert note is not None
+    assert note.startswith("This game has infinitely many equilibria (a continuum).")
+    assert "This game has 2 equilibria" not in note
+    assert equilibria_in_words(result) == "its equilibria form a continuum joining T / L to T / R"
+    # a game without a continuum is counted as before
+    assert not has_continuum(solved("chicken"))
+    assert game_summary(solved("chicken")).startswith("3 equilibria: ")
+
+
+def test_tied_equilibria_are_equally_good_not_preferred() -> None:
+    # T / L and T / R both pay (1, 1): neither is preferred to the other.
+    note = multiple_equilibria_note(_solve(CONTINUUM))
+    assert note is not None
+    assert "prefer" not in note
+    assert "natural one" not in note
+    assert (
+        "T / L and T / R are equally good for both sides (the US gets 1 and China 1 at each)"
+        in note
+    )
+    # U / L and M / C both pay (3, 2); the mixed ones pay (1, 1.5).
+    note = multiple_equilibria_note(_solve(TIES3))
+    assert note is not None
+    assert "Both sides prefer" not in note
+    assert "U / L and M / C are equally good for both sides" in note
+
+
+def test_a_weakly_best_equilibrium_is_not_called_strictly_preferred() -> None:
+    # Against License slowly (s = 1/2) the US gets -20 + 10 - K/4 + 6 = -4 - K/4 from Maintain
+    # (a = 1/2) and -20 + 12 = -8 from Tighten: equal at K = 16. China gets 11 at
+    # Maintain / License slowly and 3 at Tighten / License slowly: better for one side,
+    # equal for the other.
+    result = solve_scenario(load_scenario("rare-earths-for-chips"), {"K": 16})
+    eqs = result.solution.equilibria
+    assert [eq.payoffs for eq in eqs] == [pytest.approx((-8, 11)), pytest.approx((-8, 3))]
+    note = multiple_equilibria_note(result)
+    assert note is not None
+    assert "Both sides prefer" not in note
+    assert "No other equilibrium gives either side more than Maintain / License slowly" in note
+    # strict for both sides: the stag hunt's (Cooperate, Cooperate) still is "preferred"
+    stag = multiple_equilibria_note(solved("stag-hunt"))
+    assert stag is not None
+    assert "Both sides prefer Cooperate / Cooperate to every other equilibrium" in stag
+
+
+def test_two_mixed_equilibria_on_the_same_strategies_have_different_titles() -> None:
+    result = _solve(TIES3)
+    explanations = explain_equilibria(result)
+    mixed = [ex for ex in explanations if not ex.pure]
+    assert [ex.label for ex in mixed] == ["mixed (U & M / R)"] * 2  # the same supports
+    assert [ex.title for ex in mixed] == [
+        "mixed, the US plays U 1/4 and M 3/4; China plays R",
+        "mixed, the US plays U 3/4 and M 1/4; China plays R",
+    ]
+    assert [ex.title for ex in explanations if ex.pure] == ["U / L", "M / C"]
+
+
+def test_only_the_side_that_mixes_keeps_the_other_guessing() -> None:
+    ex = next(ex for ex in explain_equilibria(_solve(TIES3)) if not ex.pure)
+    assert ex.meaning is not None
+    assert "Each side keeps the other guessing" not in ex.meaning
+    assert ex.meaning.startswith(
+        "Only the US mixes, so only the US keeps the other side guessing; China plays R for sure."
+    )
+    assert "against R, U and M both pay it the same" in ex.meaning
+    # both mix in chicken: each side keeps the other guessing
+    both = next(ex for ex in explain_equilibria(solved("chicken")) if not ex.pure)
+    assert both.meaning is not None
+    assert both.meaning.startswith("Each side keeps the other guessing.")
+
+
+def test_dominance_by_a_mix_has_no_nested_parentheses() -> None:
+    sentences = dominance_sentences(_solve(TIES3))
+    assert sentences[0] == (
+        "The US's D is strictly dominated by a mix of U and M, half each: whatever China does, "
+        "that mix pays the US more, so the US never plays D."
+    )
+    assert not any(re.search(r"\([^)]*\(", s) for s in sentences)
+
+
+def test_a_later_round_keeps_the_name_capitalised() -> None:
+    # At K = 16 China's Resume goes in round 2; the name must stay "China", not "china".
+    sentences = dominance_sentences(
+        solve_scenario(load_scenario("rare-earths-for-chips"), {"K": 16})
+    )
+    later = [s for s in sentences if s.startswith("Once")]
+    assert later
+    assert all("china's" not in s for s in later)
+
+
+def test_degenerate_note_mentions_boundaries_only_with_parameters() -> None:
+    fixed = degenerate_note(_solve(CONTINUUM))
+    assert fixed is not None
+    assert "regime boundary" not in fixed
+    assert "Equilibria 1 and 2 are joined by a continuum: every mixture of them is an " in fixed
+    swept = degenerate_note(solve_scenario(load_scenario("rare-earths-for-chips"), {"t_us": 0.1}))
+    assert swept is not None
+    assert "This typically happens exactly on a regime boundary" in swept
+
+
+def test_a_continuum_of_several_pieces_names_each_piece() -> None:
+    result = _solve(CHAIN)
+    assert len(result.solution.components) == 1
+    groups = mixture_groups(result)
+    assert len(groups) == 3
+    # each piece's mixtures are equilibria, checked against best replies; a mixture across
+    # pieces need not be one
+    A, B = result.A, result.B
+    eqs = result.solution.equilibria
+
+    def is_equilibrium(x: np.ndarray, y: np.ndarray) -> bool:
+        return bool(x @ A @ y >= np.max(A @ y) - 1e-9 and x @ B @ y >= np.max(x @ B) - 1e-9)
+
+    for group in groups:
+        x = np.mean([eqs[k].row for k in group], axis=0)
+        y = np.mean([eqs[k].col for k in group], axis=0)
+        assert is_equilibrium(x, y)
+    u_l = next(k for k, eq in enumerate(eqs) if eq.row[0] == 1 and eq.col[0] == 1)
+    m_c = next(k for k, eq in enumerate(eqs) if eq.row[1] == 1 and eq.col[1] == 1)
+    # 3/4 of U / L and 1/4 of M / C: against (3/4 L, 1/4 C) M pays 0.75 and U 2.25
+    mix = 0.75 * eqs[u_l].row + 0.25 * eqs[m_c].row, 0.75 * eqs[u_l].col + 0.25 * eqs[m_c].col
+    assert not is_equilibrium(*mix)  # so "every mixture of them" would be wrong
+    (sentence,) = continuum_sentences(result)
+    assert sentence.startswith("Equilibria 1, 2, 3, 4, 5 and 6 are joined by a continuum: ")
+    assert "every mixture of them" not in sentence
+    groups_text = "; ".join(
+        ", ".join(str(k + 1) for k in g[:-1]) + f" and {g[-1] + 1}" for g in groups
+    )
+    assert sentence.endswith(
+        f"every mixture within each of these groups is an equilibrium too: {groups_text}."
+    )
+    note = degenerate_note(result)
+    assert note is not None
+    assert note.endswith(sentence)
+    assert "every mixture between them" not in note

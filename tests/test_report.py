@@ -20,6 +20,7 @@ import pytest
 from sim.bundled import bundled_paths
 from sim.errors import OutputExistsError, ScenarioError, UsageError
 from sim.report import (
+    ILLUSTRATIVE_CAVEAT,
     Report,
     build_report,
     check_output,
@@ -214,7 +215,13 @@ def test_each_equilibrium_is_explained_in_plain_words() -> None:
         "If China chooses Resume, the United States does best by choosing Ease: 10 against "
         "7.5 for Maintain and 0 for Tighten." in page.text
     )
-    assert "Equilibrium 3: Mixed equilibrium (mixed)" in page.headings
+    # the mixed equilibrium's heading says who plays what (7/12 Resume makes the US
+    # indifferent: 10q - 10(1 - q) = 7.5q - 6.5(1 - q))
+    assert (
+        "Equilibrium 3: mixed, the United States plays Ease 1/2 and Maintain 1/2; China plays "
+        "Resume 7/12 and License slowly 5/12" in page.headings
+    )
+    assert "Equilibrium 1: Ease / Resume (pure)" in page.headings
     assert "China's Restrict is strictly dominated by License slowly" in page.text
     assert "Only one outcome is Pareto-optimal: Ease / Resume" in page.text
 
@@ -305,10 +312,228 @@ def test_provenance_version_and_hash_without_date() -> None:
 def test_caveats_cover_multiple_equilibria_and_degenerate_points() -> None:
     report = report_of("rare-earths-for-chips")
     caveats = " ".join(report.caveats)
-    assert "illustrative" in caveats
+    assert report.caveats[0].startswith(ILLUSTRATIVE_CAVEAT)
     assert "Several equilibria" in caveats
     assert "degenerate" in caveats
     assert any("degenerate games" in n for s in report.sweeps for n in s.notes)
+
+
+# --------------------------------------------------------------------------------------
+# wording: continua, ties, who mixes, jargon, boundaries, caveats, outcome order
+# --------------------------------------------------------------------------------------
+
+
+def _game(name: str, a: str, b: str, rows: str = '"T", "B"', cols: str = '"L", "R"') -> str:
+    return f"""
+id = "{name}"
+title = "{name}"
+summary = "A test game."
+status = "illustrative"
+
+[[players]]
+id = "us"
+name = "US"
+strategies = [{rows}]
+
+[[players]]
+id = "cn"
+name = "China"
+strategies = [{cols}]
+
+[payoffs.matrix]
+us = {a}
+cn = {b}
+"""
+
+
+#: T / L and T / R pay (1, 1), and every mix of L and R against T is an equilibrium.
+CONTINUUM = _game("continuum", "[[1, 1], [0, 0]]", "[[1, 1], [1, 1]]")
+#: Two mixed equilibria on U & M / R (U 1/4 and U 3/4: China keeps R, worth 1.5, a best reply
+#: while 2 x_U <= 1.5 and 2 x_M <= 1.5), joined by a continuum; D is beaten by half U, half M.
+TIES3 = _game(
+    "ties3",
+    "[[3, 0, 1], [0, 3, 1], [1, 1, 0]]",
+    "[[2, 0, 1.5], [0, 2, 1.5], [0, 0, 0]]",
+    '"U", "M", "D"',
+    '"L", "C", "R"',
+)
+#: Solver terms the report must not show (they came from GameSolution.warnings).
+JARGON = (
+    "maximal Nash subset",
+    "extreme equilibria of one",
+    "pure best responses than strategies it uses",
+    "components contain",
+)
+
+
+@cache
+def game_report(text: str) -> tuple[Report, Page]:
+    report = build_report(parse_scenario_text(text))
+    return report, parse(render_html(report))
+
+
+def test_a_continuum_is_reported_as_infinitely_many_equilibria() -> None:
+    report, page = game_report(CONTINUUM)
+    expected = "infinitely many equilibria (a continuum) with 2 extreme ones: T / L and T / R."
+    assert report.at_a_glance[0] == f"This game has {expected}"
+    assert "This game has 2 equilibria" not in page.text
+    assert "2 equilibria: 2 pure" not in page.text
+    assert "This game has infinitely many equilibria (a continuum)." in page.text
+    assert "every other equilibrium is a mixture of some of them" in page.text
+    assert "Equilibria 1 and 2 are joined by a continuum" in page.text
+
+
+def test_equal_payoffs_are_not_called_a_preference() -> None:
+    for text in (CONTINUUM, TIES3):
+        _, page = game_report(text)
+        assert "Both sides prefer" not in page.text
+        assert "equally good for both sides" in page.text
+
+
+def test_no_solver_jargon_in_the_report() -> None:
+    for text in (CONTINUUM, TIES3):
+        report, page = game_report(text)
+        assert report.solved.solution.degenerate
+        for term in JARGON:
+            assert term not in page.text, term
+        # the degenerate game is explained once, in plain words
+        assert sum("degenerate" in n for n in report.solution_notes) == 1
+
+
+def test_other_solver_warnings_are_kept() -> None:
+    from dataclasses import replace
+
+    from sim.report import _solver_warnings
+
+    solved = build_report(parse_scenario_text(CONTINUUM)).solved
+    solution = replace(
+        solved.solution,
+        warnings=(
+            "This 12 x 12 game is too large to list every equilibrium in reasonable time.",
+            "The game is degenerate (some mixed strategy has more pure best responses than "
+            "strategies it uses), so equilibria can come in continua; every extreme "
+            "equilibrium is listed.",
+            "1 of the 1 components contain infinitely many equilibria: every mix of the "
+            "extreme equilibria of one maximal Nash subset is also an equilibrium.",
+        ),
+    )
+    assert _solver_warnings(replace(solved, solution=solution)) == [
+        "This 12 x 12 game is too large to list every equilibrium in reasonable time."
+    ]
+
+
+def test_fixed_games_do_not_mention_regime_boundaries() -> None:
+    _, page = game_report(CONTINUUM)
+    assert "regime boundary" not in page.text
+    assert "The game is degenerate: some payoffs tie" in page.text
+
+
+def test_mixed_equilibria_on_the_same_strategies_have_distinct_headings() -> None:
+    report, page = game_report(TIES3)
+    headings = [h for h in page.headings if h.startswith("Equilibrium ")]
+    assert headings == [
+        "Equilibrium 1: U / L (pure)",
+        "Equilibrium 2: M / C (pure)",
+        "Equilibrium 3: mixed, the US plays U 1/4 and M 3/4; China plays R",
+        "Equilibrium 4: mixed, the US plays U 3/4 and M 1/4; China plays R",
+    ]
+    assert len(set(headings)) == len(headings)
+    pdf = render_pdf(report)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_one_sided_mixing_is_worded_for_the_side_that_mixes() -> None:
+    _, page = game_report(TIES3)
+    assert "Each side keeps the other guessing" not in page.text
+    assert "Only the US mixes, so only the US keeps the other side guessing" in page.text
+    assert "China plays R for sure" in page.text
+
+
+def test_dominance_by_a_mix_reads_without_nested_parentheses() -> None:
+    report, page = game_report(TIES3)
+    assert "strictly dominated by a mix of U and M, half each" in page.text
+    assert not any(re.search(r"\([^)]*\(", s) for s in report.dominance)
+
+
+def test_status_box_starts_with_the_command_line_caveat() -> None:
+    from sim.scenario import ILLUSTRATIVE_NOTE
+
+    # the same sentence as `tradegame solve` prints for an illustrative scenario
+    assert ILLUSTRATIVE_CAVEAT == ILLUSTRATIVE_NOTE
+    assert ILLUSTRATIVE_CAVEAT == (
+        "Illustrative model: its numbers are orders of magnitude chosen to show a mechanism, "
+        "not estimates or forecasts."
+    )
+    for page in (parse(html_of("rare-earths-for-chips")), game_report(CONTINUUM)[1]):
+        assert f"Status: illustrative. {ILLUSTRATIVE_CAVEAT}" in page.text
+        assert "This is an illustrative model" not in page.text
+        assert "illustrative textbook game" not in page.text
+
+
+def test_boundary_ties_are_described_from_the_game_solved_there() -> None:
+    from sim.results import solve_scenario
+
+    report = report_of("rare-earths-for-chips")
+    first = report.sweeps[0].boundaries[0]
+    assert first.startswith("At t_us = 0.1 (10%): ")
+    assert "Exactly at this value there is a tie" not in first
+    # what `tradegame solve rare-earths-for-chips --set t_us=0.1` finds: Ease / Resume
+    # alone, and Maintain / License slowly joined to a mixed equilibrium in which China
+    # mixes Resume 7/12 (the mix that keeps the US indifferent) and License slowly 5/12
+    solved = solve_scenario(load_scenario("rare-earths-for-chips"), {"t_us": 0.1})
+    assert solved.solution.components == ((0,), (1, 2))
+    assert list(solved.solution.equilibria[2].col) == pytest.approx([7 / 12, 5 / 12, 0])
+    assert first.endswith(
+        "Exactly at t_us = 0.1 the game is degenerate (some payoffs tie): its equilibria are "
+        "Ease / Resume, plus a continuum joining Maintain / License slowly to a mixed "
+        "equilibrium (the United States plays Maintain; China mixes Resume 7/12 and License "
+        "slowly 5/12)."
+    )
+    # at K = 16 the whole set is one continuum of two pure equilibria
+    assert (
+        report.sweeps[1]
+        .boundaries[-1]
+        .endswith(
+            "Exactly at K = 16 the game is degenerate (some payoffs tie): its equilibria form a "
+            "continuum joining Maintain / License slowly to Tighten / License slowly."
+        )
+    )
+    notes = " ".join(n for s in report.sweeps for n in s.notes)
+    assert "larger than on either side" not in notes
+    assert "extra equilibria appear" not in " ".join(report.caveats)
+
+
+@cache
+def _ladder() -> Report:
+    return build_report(load_scenario("tariff-ladder"), vary=["Delta=0.01:2.5:50"])
+
+
+def test_outcome_order_is_stated_above_each_regime_table_and_figure() -> None:
+    report = _ladder()
+    order = (
+        "Outcomes are written as the United States' strategy / China's strategy: Escalate / "
+        "Hold means the United States chooses Escalate and China chooses Hold."
+    )
+    assert [s.order for s in report.sweeps] == [order]
+    html = render_html(report).decode("utf-8")
+    section = html[html.index('<section class="sweep"') :]
+    assert -1 < section.index("Outcomes are written as") < section.index("<figure")
+    assert section.index("<figure") < section.index('<table class="regimes"')
+    markers = html[html.index('<section id="markers"') :]
+    assert markers.index("Outcomes are written as") < markers.index('<table class="markers"')
+
+
+def test_pdf_states_the_outcome_order(tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; apt-get install poppler-utils")
+    path = tmp_path / "ladder.pdf"
+    path.write_bytes(render_pdf(_ladder()))
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
+    )
+    flat = " ".join(out.stdout.decode("utf-8").split())
+    # the markers, the sweep's words page and its figure page
+    assert flat.count("Outcomes are written as the United States' strategy / China's") == 3
 
 
 # --------------------------------------------------------------------------------------
@@ -469,6 +694,13 @@ def test_every_bundled_report_is_complete(path: Path) -> None:
     assert report.pareto
     assert report.caveats
     assert external_references(html_of(scenario.id)) == []
+    for term in JARGON:
+        assert term not in page.text, term
+    assert "Each side keeps the other guessing" not in page.text or all(
+        len(eq.row_support) > 1 and len(eq.col_support) > 1
+        for eq in report.solved.solution.equilibria
+        if not eq.is_pure
+    )
 
 
 # --------------------------------------------------------------------------------------

@@ -106,3 +106,47 @@ def test_help_explains_the_formats(run) -> None:
     assert result.exit_code == 0
     for fragment in ("FILE.html", "FILE.pdf", "--vary", "--set", "--overwrite", "Example:"):
         assert fragment in result.stdout, fragment
+
+
+CONTINUUM = """
+id = "continuum"
+title = "A continuum of equilibria"
+summary = "The US plays T; China is indifferent between L and R."
+status = "illustrative"
+
+[[players]]
+id = "us"
+name = "US"
+strategies = ["T", "B"]
+
+[[players]]
+id = "cn"
+name = "China"
+strategies = ["L", "R"]
+
+[payoffs.matrix]
+us = [[1, 1], [0, 0]]
+cn = [[1, 1], [1, 1]]
+"""
+
+
+def test_report_of_a_continuum_in_plain_words(run, tmp_path: Path) -> None:
+    scenario = tmp_path / "continuum.toml"
+    scenario.write_text(CONTINUUM, encoding="utf-8")
+    target = tmp_path / "continuum.html"
+    result = run("report", scenario, "-o", target)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"Wrote {target} (2 equilibria explained, 0 sweeps)\n"
+    html = target.read_text(encoding="utf-8")
+    # T / L and T / R and every mix of them: infinitely many equilibria, two extreme ones,
+    # equally good for both sides (1 each)
+    assert "infinitely many equilibria (a continuum) with 2 extreme ones: T / L and T / R." in html
+    assert "2 equilibria: 2 pure" not in html
+    assert "Both sides prefer" not in html
+    assert "T / L and T / R are equally good for both sides" in html
+    for jargon in ("maximal Nash subset", "components contain", "pure best responses than"):
+        assert jargon not in html
+    assert "regime boundary" not in html  # a game without parameters has no regimes
+    again = tmp_path / "again.html"
+    assert run("report", scenario, "-o", again).exit_code == 0
+    assert again.read_text(encoding="utf-8").replace("again.html", "continuum.html") == html
