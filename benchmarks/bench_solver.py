@@ -1,6 +1,8 @@
-"""Speed of the enumeration solver: games per second for stacks, latency for single games.
+"""Speed of the enumeration solver on random games: games per second and single-game latency.
 
-Run from the project root::
+The full benchmark (tariff-parametrised game families, QuantEcon and Gambit, whole sweeps,
+memory) is ``benchmarks/run.py``; its results are in ``docs/explanation/performance.md``.
+This quick check uses random games. Run from the project root::
 
     python benchmarks/bench_solver.py               # 2x2, 3x3, 4x4 and 6x6 random games
     python benchmarks/bench_solver.py --nashpy      # also a nashpy support-enumeration loop
@@ -21,7 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.solver import solve_game, solve_games
+from sim.solver import solve_game, solve_games  # run from the project root, or installed
 
 
 def best_time(run: Callable[[], object], repeat: int) -> float:

@@ -118,6 +118,77 @@ def support_of(probabilities: np.ndarray, tol: float = SUPPORT_TOL) -> Support:
     return tuple(int(i) for i in np.flatnonzero(probabilities > tol))
 
 
+def support_code_array(row: np.ndarray, col: np.ndarray, tol: float = SUPPORT_TOL) -> np.ndarray:
+    """One integer per equilibrium: ``row_support_mask << n | col_support_mask``.
+
+    Bit ``i`` of a mask is set when strategy ``i`` is played with probability above ``tol``.
+    """
+    m, n = row.shape[1], col.shape[1]
+    code = np.zeros(row.shape[0], dtype=np.int64)
+    for i in range(m):  # column by column: a reduction over a short axis is slow
+        code |= (row[:, i] > tol).astype(np.int64) << (n + i)
+    for j in range(n):
+        code |= (col[:, j] > tol).astype(np.int64) << j
+    return code
+
+
+def support_set_keys(
+    game_index: np.ndarray,
+    row: np.ndarray,
+    col: np.ndarray,
+    n_games: int,
+    tol: float = SUPPORT_TOL,
+) -> tuple[list[tuple[int, ...]], np.ndarray]:
+    """The distinct sets of support codes of a stack of games, and each game's set.
+
+    A support code packs a (row support, column support) pair into one integer
+    (``row_mask << n | col_mask``). Vectorised: each game's sorted distinct codes become one
+    row of a padded matrix, and :func:`numpy.unique` groups equal rows, so only the distinct
+    sets (a handful, however many games) are turned into Python tuples.
+
+    Returns
+    -------
+    keys, inverse
+        ``keys``: the distinct sorted code tuples in order of first appearance; ``inverse``
+        ``(K,)``: index into ``keys`` of each game's set.
+    """
+    game_index = np.asarray(game_index, dtype=np.int64)
+    m, n = row.shape[1], col.shape[1]
+    code = support_code_array(row, col, tol)
+    if n_games == 0:
+        return [], np.zeros(0, dtype=np.int64)
+    order = np.lexsort((code, game_index))
+    g_sorted, c_sorted = game_index[order], code[order]
+    # distinct (game, code) pairs only: a set, not a multiset
+    fresh = np.ones(g_sorted.size, dtype=bool)
+    fresh[1:] = (g_sorted[1:] != g_sorted[:-1]) | (c_sorted[1:] != c_sorted[:-1])
+    g_sorted, c_sorted = g_sorted[fresh], c_sorted[fresh]
+    counts = np.bincount(g_sorted, minlength=n_games)
+    width = max(1, int(counts.max()) if counts.size else 1)
+    start = np.cumsum(counts) - counts
+    matrix = np.full((n_games, width), -1, dtype=np.int64)
+    matrix[g_sorted, np.arange(g_sorted.size) - start[g_sorted]] = c_sorted
+    bits = m + n + 1  # a code plus one, so that the padding -1 packs as 0
+    if bits * width <= 63:
+        # Each game's set packed into one integer: a 1-D unique is much faster.
+        packed = np.zeros(n_games, dtype=np.int64)
+        for j in range(width):
+            packed |= (matrix[:, j] + 1) << (bits * j)
+        _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(matrix, axis=0, return_index=True, return_inverse=True)
+    by_first = np.argsort(first)  # number the sets in order of first appearance
+    rank = np.empty_like(by_first)
+    rank[by_first] = np.arange(by_first.size)
+    keys = [tuple(int(c) for c in matrix[first[i]] if c >= 0) for i in by_first.tolist()]
+    return keys, rank[np.asarray(inverse).reshape(-1)].astype(np.int64)
+
+
+def signature_of_key(key: tuple[int, ...], n: int) -> Signature:
+    """The signature (set of support pairs) of a tuple of support codes."""
+    return frozenset(_decode(c, n) for c in key)
+
+
 def signatures_from_arrays(
     game_index: np.ndarray,
     row: np.ndarray,
@@ -146,34 +217,12 @@ def signatures_from_arrays(
 
     Notes
     -----
-    Supports are encoded as bitmasks so the grouping is done with array operations; only the
-    distinct signatures are turned into Python sets.
+    Supports are encoded as bitmasks and grouped with array operations
+    (:func:`support_set_keys`); only the distinct signatures are turned into Python sets.
     """
-    game_index = np.asarray(game_index, dtype=np.int64)
-    m, n = row.shape[1], col.shape[1]
-    weights_r = (1 << np.arange(m, dtype=np.int64))[None, :]
-    weights_c = (1 << np.arange(n, dtype=np.int64))[None, :]
-    rmask = ((row > tol) * weights_r).sum(axis=1)
-    cmask = ((col > tol) * weights_c).sum(axis=1)
-    code = rmask * (1 << n) + cmask
-    order = np.lexsort((code, game_index))
-    g_sorted, c_sorted = game_index[order], code[order]
-    starts = np.searchsorted(g_sorted, np.arange(n_games + 1))
-    ids = np.empty(n_games, dtype=np.int64)
-    seen: dict[tuple[int, ...], int] = {}
-    signatures: list[Signature] = []
-    # Many games share a signature; the per-game key is a short tuple of ints.
-    codes = c_sorted.tolist()
-    bounds = starts.tolist()
-    for k in range(n_games):
-        key = tuple(sorted(set(codes[bounds[k] : bounds[k + 1]])))
-        sid = seen.get(key)
-        if sid is None:
-            sid = len(signatures)
-            seen[key] = sid
-            signatures.append(frozenset(_decode(c, n) for c in key))
-        ids[k] = sid
-    return ids, signatures
+    keys, ids = support_set_keys(game_index, row, col, n_games, tol)
+    n = col.shape[1]
+    return ids, [signature_of_key(k, n) for k in keys]
 
 
 def _decode(code: int, n: int) -> SupportPair:
@@ -501,8 +550,10 @@ def locate_boundaries(
     shape = tuple(len(v) for v in axes_values)
     d = len(shape)
     ids = np.asarray(sig_ids).reshape(shape)
-    grids = np.meshgrid(*axes_values, indexing="ij")
-    coords = np.stack([g.reshape(shape) for g in grids], axis=-1)  # shape + (d,)
+
+    def coords(index: tuple[int, ...]) -> np.ndarray:
+        # the parameter point of a grid index (no grid-sized coordinate array)
+        return np.asarray([float(axes_values[k][i]) for k, i in enumerate(index)])
 
     seg_lo: list[np.ndarray] = []
     seg_hi: list[np.ndarray] = []
@@ -519,8 +570,8 @@ def locate_boundaries(
         for pos in np.argwhere(ids[tuple(idx_lo)] != ids[tuple(idx_hi)]):
             a = tuple(int(x) for x in pos)
             b = tuple(x + (k == ax) for k, x in enumerate(a))
-            seg_lo.append(coords[a])
-            seg_hi.append(coords[b])
+            seg_lo.append(coords(a))
+            seg_hi.append(coords(b))
             s_lo.append(signatures[int(ids[a])])
             s_hi.append(signatures[int(ids[b])])
             seg_axis.append(ax)

@@ -235,7 +235,7 @@ def test_parse_grid_errors(re_chips: Scenario) -> None:
     with pytest.raises(UsageError, match="remove one of the two"):
         parse_grid(["t_us=0:1:3"], re_chips, {"t_us": 0.3})
     with pytest.raises(UsageError, match="more than"):
-        parse_grid(["t_us=0:1:2000", "kappa=3:4:2000"], re_chips, {})
+        parse_grid(["t_us=0:1:3000", "kappa=3:4:2000"], re_chips, {})
     with pytest.raises(UsageError, match="--vary is required"):
         parse_grid([], re_chips, {})
 
@@ -247,3 +247,37 @@ def test_set_values_are_used_and_checked(re_chips: Scenario) -> None:
     assert abs(result.boundaries[1].value - 12.0 / 20.0) < 1e-8  # kappa / (2 beta)
     with pytest.raises(UsageError, match="outside the range"):
         run_sweep(re_chips, axes, {"kappa": 100.0})
+
+
+@pytest.mark.parametrize(
+    ("ref", "specs"),
+    [
+        ("re-chips", ["t_us=0:1.5:31"]),  # 0.1, 0.5, 0.7 and 1.1 are degenerate grid points
+        ("re-chips", ["t_us=0:1.5:16", "kappa=3:30:10"]),
+        ("tariff-ladder", ["Delta=0:2.5:41"]),  # a 2x2 game, degenerate at Delta = 0
+    ],
+)
+def test_every_sweep_point_is_the_single_game_solution_bit_for_bit(
+    ref: str, specs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 7 points, so chunk edges fall next to and on the degenerate points."""
+    import sim.sweep
+
+    monkeypatch.setattr(sim.sweep, "chunk_points", lambda m, n: 7)
+    scenario = load_scenario(DATA / f"{ref}.toml" if ref == "re-chips" else ref)
+    axes = parse_grid(specs, scenario, {})
+    result = run_sweep(scenario, axes)
+    assert result.degenerate.any()
+    names = [a.name for a in axes]
+    coords = result.coordinates()
+    for k in range(result.n_points):
+        values = {name: float(c[k]) for name, c in zip(names, coords, strict=True)}
+        single = solve_game(*scenario.payoffs(values))
+        mine = np.flatnonzero(result.point == k)
+        assert len(mine) == len(single.equilibria) == result.count[k]
+        assert bool(result.degenerate[k]) == single.degenerate
+        for i, eq in zip(mine, single.equilibria, strict=True):
+            assert result.row[i].tobytes() == eq.row.tobytes()
+            assert result.col[i].tobytes() == eq.col.tobytes()
+            assert tuple(result.payoffs[i]) == eq.payoffs
+            assert result.component[i] == eq.component

@@ -158,7 +158,7 @@ def solution_text(result: ScenarioSolution) -> list[str]:
             "support enumeration can miss some; tradegame's default method finds them all."
         )
     if scenario.status == "illustrative" and scenario.parameters:
-        lines.append(f"Note: {ILLUSTRATIVE_NOTE}")
+        lines.append(ILLUSTRATIVE_NOTE)
     return lines
 
 

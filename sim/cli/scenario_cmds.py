@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
+from sim.bundled import find_bundled
 from sim.cli.options import JsonOpt, ScenarioArg, SetOpt
 from sim.cli.output import emit_json, handle_errors, out
 from sim.cli.render import scenario_text, table
 from sim.errors import InputFileError, TradegameError
-from sim.bundled import find_bundled
 from sim.scenario import (
     check_payoffs_over_ranges,
     list_bundled,

@@ -4,6 +4,10 @@
   (one sweep, one call) and returns a columnar :class:`EquilibriumTable`.
 - :func:`solve_game` solves one game and returns a :class:`GameSolution` with components and
   maximal Nash subsets; ``method`` chooses the algorithm (:data:`METHODS`).
+- Games too large to enumerate quickly (:func:`enumeration_is_practical`: more than
+  :data:`ENUMERATION_MAX_SYSTEMS` linear systems, beyond 10x10) are solved with the
+  Lemke-Howson algorithm instead, with a plain-words warning (:func:`fallback_warning`);
+  :func:`lemke_howson_games` does the same for a stack.
 
 The default method is degeneracy-safe vertex enumeration of the best-response polytopes
 (B. von Stengel, "Equilibrium computation for two-player games in strategic and extensive form",
@@ -14,23 +18,48 @@ methods run nashpy; it is imported only when one of them is asked for.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
 from sim.errors import UsageError
 from sim.solver.components import maximal_nash_subsets
-from sim.solver.enumeration import SolverInternalError, enumerate_equilibria, solve_games
+from sim.solver.enumeration import (
+    ENUMERATION_MAX_SYSTEMS,
+    SolverInternalError,
+    enumerate_equilibria,
+    enumeration_is_practical,
+    solve_games,
+)
 from sim.solver.types import METHODS, Equilibrium, EquilibriumTable, GameSolution
 
 __all__ = [
+    "ENUMERATION_MAX_SYSTEMS",
     "METHODS",
     "Equilibrium",
     "EquilibriumTable",
     "GameSolution",
     "SolverInternalError",
+    "enumeration_is_practical",
+    "fallback_warning",
+    "lemke_howson_games",
     "solve_game",
     "solve_games",
 ]
+
+
+def fallback_warning(m: int, n: int) -> str:
+    """The plain-words warning shown when an ``m x n`` game is solved by Lemke-Howson."""
+    systems = math.comb(m + n, m)
+    return (
+        f"This {m} x {n} game is too large to list every equilibrium in reasonable time "
+        f"({systems:,} linear systems per player; full enumeration is used up to 10 x 10, "
+        f"{ENUMERATION_MAX_SYSTEMS:,} systems). Showing one equilibrium found by the "
+        "Lemke-Howson algorithm instead: it is a real equilibrium, but the game may have "
+        "others."
+    )
 
 
 def _check_game(A: npt.ArrayLike, B: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -41,24 +70,6 @@ def _check_game(A: npt.ArrayLike, B: npt.ArrayLike) -> tuple[np.ndarray, np.ndar
     return Aa, Ba
 
 
-def _warnings(degenerate: bool, components: tuple[tuple[int, ...], ...]) -> tuple[str, ...]:
-    out: list[str] = []
-    if degenerate:
-        out.append(
-            "The game is degenerate (some mixed strategy has more pure best responses than "
-            "strategies it uses), so equilibria can come in continua; every extreme "
-            "equilibrium is listed."
-        )
-    continua = sum(1 for c in components if len(c) > 1)
-    if continua:
-        out.append(
-            f"{continua} of the {len(components)} components contain infinitely many "
-            "equilibria: every mix of the extreme equilibria of one maximal Nash subset is "
-            "also an equilibrium."
-        )
-    return tuple(out)
-
-
 def solve_game(
     A: npt.ArrayLike, B: npt.ArrayLike, *, method: str = "enumeration", tol: float = 1e-9
 ) -> GameSolution:
@@ -67,7 +78,9 @@ def solve_game(
     With ``method="enumeration"`` (the default) every extreme equilibrium is found, degenerate
     games included, with the components and maximal Nash subsets of the equilibrium set
     (von Stengel 2007; Avis et al. 2010). ``"support"``, ``"vertex"`` and ``"lemke-howson"``
-    run nashpy's algorithms (imported lazily) behind the same result type.
+    run nashpy's algorithms (imported lazily) behind the same result type. A game too large
+    for enumeration (:func:`enumeration_is_practical`) is solved with ``"lemke-howson"``
+    instead, and :attr:`GameSolution.warnings` starts with :func:`fallback_warning`.
 
     Parameters
     ----------
@@ -94,6 +107,8 @@ def solve_game(
     if method not in METHODS:
         raise UsageError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
     Aa, Ba = _check_game(A, B)
+    if method == "enumeration" and not enumeration_is_practical(*Aa.shape):
+        return _lemke_howson_fallback(Aa, Ba, tol)
     if method != "enumeration":
         # Lazy: importing sim.solver must not import nashpy or scipy.
         from sim.solver.nashpy_methods import solve_with_nashpy
@@ -122,5 +137,83 @@ def solve_game(
         components=components,
         maximal_nash_subsets=subsets,
         method="enumeration",
-        warnings=_warnings(degenerate, components),
+        # Degeneracy and continua are results (`degenerate`, `components`), not warnings:
+        # warnings are kept for real limitations such as a fallback method.
+        warnings=(),
+    )
+
+
+def _lemke_howson_fallback(A: np.ndarray, B: np.ndarray, tol: float) -> GameSolution:
+    """One equilibrium by Lemke-Howson, with :func:`fallback_warning` first."""
+    from sim.solver.nashpy_methods import solve_one_lemke_howson
+
+    found = solve_one_lemke_howson(A, B, tol)
+    return GameSolution(
+        equilibria=found.equilibria,
+        degenerate=found.degenerate,
+        components=found.components,
+        maximal_nash_subsets=found.maximal_nash_subsets,
+        method=found.method,
+        warnings=(fallback_warning(*A.shape), *found.warnings),
+    )
+
+
+def lemke_howson_games(
+    A: npt.ArrayLike,
+    B: npt.ArrayLike,
+    *,
+    tol: float = 1e-9,
+    progress: Callable[[int, int], None] | None = None,
+) -> EquilibriumTable:
+    """Equilibria of each game of a stack found by the Lemke-Howson algorithm.
+
+    The fallback of sweeps over games too large for enumeration: each game is solved exactly
+    as :func:`solve_game` solves it then (one equilibrium, by nashpy's Lemke-Howson path
+    from the first starting label that works; von Stengel 2007, Algorithm 3.6), one game at
+    a time, so it takes milliseconds per game and shows one equilibrium of possibly several.
+    ``degenerate`` is ``False`` throughout: it is not known.
+
+    Parameters
+    ----------
+    A, B
+        Payoffs, shape ``(K, m, n)``.
+    tol
+        Tie tolerance on the game rescaled to payoffs in ``[1, 2]``.
+    progress
+        Called as ``progress(done, K)`` every few games.
+
+    Returns
+    -------
+    EquilibriumTable
+    """
+    Aa = np.asarray(A, dtype=np.float64)
+    Ba = np.asarray(B, dtype=np.float64)
+    if Aa.ndim != 3 or Aa.shape != Ba.shape:
+        raise ValueError(f"A and B must both have shape (K, m, n); got {Aa.shape} and {Ba.shape}")
+    K, m, n = Aa.shape
+    games: list[int] = []
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    payoffs: list[tuple[float, float]] = []
+    components: list[int] = []
+    count = np.zeros(K, dtype=np.int64)
+    for k in range(K):
+        solution = _lemke_howson_fallback(Aa[k], Ba[k], tol)
+        count[k] = len(solution.equilibria)
+        for eq in solution.equilibria:
+            games.append(k)
+            rows.append(eq.row)
+            cols.append(eq.col)
+            payoffs.append(eq.payoffs)
+            components.append(eq.component)
+        if progress is not None and (k % 16 == 15 or k == K - 1):
+            progress(k + 1, K)
+    return EquilibriumTable(
+        game_index=np.asarray(games, dtype=np.int64),
+        row=np.asarray(rows, dtype=np.float64).reshape(-1, m),
+        col=np.asarray(cols, dtype=np.float64).reshape(-1, n),
+        payoffs=np.asarray(payoffs, dtype=np.float64).reshape(-1, 2),
+        component=np.asarray(components, dtype=np.int64),
+        degenerate=np.zeros(K, dtype=bool),
+        count=count,
     )

@@ -24,8 +24,14 @@ B. von Stengel, "Enumeration of Nash equilibria for two-player games", *Economic
 
 Batching: the choices ``(S, J)`` are the same for every game of a stack, so each is solved for
 a whole chunk of games in one array operation (games on the last axis; Cramer's rule for
-``k <= 3``, vectorised Gauss-Jordan elimination with partial pivoting beyond). Every operation is
+``k <= 4``, vectorised Gauss-Jordan elimination with partial pivoting beyond). Every operation is
 element-wise per game, so a game gets bit-for-bit the same answer alone or in any stack.
+
+Most of the time goes to moving memory (gathers, compaction, labels) rather than to the solves,
+so the code gathers whole rows of games at once (:func:`_gather`), compacts with flat indices,
+keeps long vector operations contiguous, and picks between whole-array and row-by-row forms of
+the small matrix products by batch size (:data:`_SMALL_BATCH`). Each of those forms performs the
+same floating-point operations in the same order, so results do not depend on the choice.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -45,11 +51,13 @@ from sim.solver.components import connected_roots, label_components
 from sim.solver.types import BoolArray, EquilibriumTable, FloatArray, IntArray
 
 __all__ = [
+    "ENUMERATION_MAX_SYSTEMS",
     "MAX_STRATEGIES_TOTAL",
     "MAX_SYSTEMS",
     "SINGULAR_RCOND",
     "SolverInternalError",
     "enumerate_equilibria",
+    "enumeration_is_practical",
     "solve_games",
 ]
 
@@ -72,6 +80,19 @@ MAX_SYSTEMS = 10**8
 """Largest ``C(m + n, m)``, the number of linear systems per polytope (a 14x14 game has
 4e7 and takes minutes; beyond that enumeration is impractical and we refuse early)."""
 
+ENUMERATION_MAX_SYSTEMS = math.comb(20, 10)
+"""Largest ``C(m + n, m)`` (linear systems per polytope) for which :func:`sim.solver.solve_game`
+and sweeps enumerate every equilibrium: 184,756, a 10x10 game, about 0.4 s per game on one core
+(measured). Every extra strategy multiplies the work by about 4 (11x11: ~1.5 s, 12x12: ~6 s per
+game), so larger games fall back to the Lemke-Howson algorithm, which finds one equilibrium
+in milliseconds."""
+
+
+def enumeration_is_practical(m: int, n: int) -> bool:
+    """Whether enumerating every equilibrium of an ``m x n`` game takes at most about 0.5 s."""
+    return m + n <= MAX_STRATEGIES_TOTAL and math.comb(m + n, m) <= ENUMERATION_MAX_SYSTEMS
+
+
 _BLOCK_SYSTEMS = 1 << 15
 """Systems solved per array operation (candidates x games). Large enough that numpy's per-call
 overhead is negligible, small enough that the temporaries stay near the cache; measured best
@@ -79,6 +100,24 @@ between 2^15 and 2^17 for 2x2 to 6x6 games."""
 
 _BLOCK_BYTES = 32 << 20
 """Cap on the largest temporary array of one block, for large games."""
+
+_OWNER_CACHE = 1 << 17
+"""Largest ``candidates x games`` array whose flat-index owners are cached (2 MB each)."""
+
+_INDEX_CACHE_CANDIDATES = 5000
+"""Systems of one size per polytope up to which the gather indices are cached (8x8 games)."""
+
+_SMALL_BATCH = 512
+"""Batches of at most this many systems use whole-array forms of the small matrix products
+(fewer numpy calls); larger ones loop over rows (less memory traffic). Same results."""
+
+_MATMUL_PREFILTER = 4
+"""From this many variables on, the loose feasibility test multiplies dense solution blocks by
+``M`` (one batched matrix product) instead of gathering ``M``'s columns (measured faster from
+4x4 games on; slower for 2x2 and 3x3)."""
+
+_JOINT_POLYTOPES = 256
+"""Chunks of at most this many square games enumerate both polytopes in one pass."""
 
 _DENSE_LOOKUP = 1 << 22
 """Largest ``2^(m+n) * games`` for which partner lookup uses a dense table (else a sort)."""
@@ -166,76 +205,159 @@ def _rescale(M: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     return scaled, low, np.where(constant, np.inf, spread)
 
 
-def _solve_ones(sub: FloatArray, k: int) -> list[FloatArray]:
-    """First solution of ``S z = 1`` for a batch of ``k x k`` systems ``sub[a, b, ...]``.
+def _rowsum(P: FloatArray) -> FloatArray:
+    """``P[:, 0] + P[:, 1] + ...`` in index order: a sum over axis 1 that is element-wise and
+    batch-independent (numpy's own reductions may sum pairwise, in a layout-dependent order)."""
+    acc = P[:, 0]
+    for t in range(1, P.shape[1]):
+        acc = acc + P[:, t]
+    return acc
 
-    Cramer's rule for ``k <= 3``, Gauss-Jordan elimination with partial pivoting beyond; batch
-    axes last and every step element-wise, so a system's result does not depend on the rest of
-    the batch. Singular systems give inf/nan, which every later comparison rejects.
+
+def _matvec(M: FloatArray, z: FloatArray) -> FloatArray:
+    """``sum_t M[:, t] * z[t]`` for a batch: ``M (r, k, ...V)``, ``z (k, ...V)`` -> ``(r, ...V)``.
+
+    The terms are added in order ``t`` either way; small batches use a few whole-array
+    operations (call overhead dominates there), large ones row by row (contiguous, cache
+    friendly), with identical results.
+    """
+    if M[0, 0].size <= _SMALL_BATCH:
+        return _rowsum(M * z)
+    out = np.empty((M.shape[0], *z.shape[1:]), dtype=np.float64)
+    for a in range(M.shape[0]):
+        acc = M[a, 0] * z[0]
+        for t in range(1, M.shape[1]):
+            acc += M[a, t] * z[t]
+        out[a] = acc
+    return out
+
+
+def _signed_terms(
+    left: FloatArray, right: FloatArray, table: tuple[IntArray, IntArray, FloatArray]
+) -> FloatArray:
+    """``sum_t sign[i, t] * left[l[i, t]] * right[r[i, t]]`` for every output ``i``, summed in
+    order ``t`` (so each output equals the written-out expression bit for bit: ``a - b`` is
+    ``a + (-b)`` in IEEE arithmetic, and ``-x * y`` is ``-(x * y)``)."""
+    li, ri, sign = table
+    if left[0].size <= _SMALL_BATCH:
+        terms = left[li] * right[ri]  # (outputs, terms, ...batch)
+        terms *= sign.reshape(sign.shape + (1,) * (terms.ndim - 2))
+        return _rowsum(terms)
+    # Large batches: the same expressions written out, without gathering copies.
+    out = np.empty((li.shape[0], *left.shape[1:]), dtype=np.float64)
+    for i in range(li.shape[0]):
+        acc = left[li[i, 0]] * right[ri[i, 0]]
+        if sign[i, 0] < 0:
+            np.negative(acc, out=acc)
+        for t in range(1, li.shape[1]):
+            term = left[li[i, t]] * right[ri[i, t]]
+            if sign[i, t] < 0:
+                acc -= term
+            else:
+                acc += term
+        out[i] = acc
+    return out
+
+
+def _term_table(
+    spec: list[list[tuple[int, int, int]]],
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Index and sign arrays of a list of signed-product sums ``[(sign, l, r), ...]``."""
+    li = np.array([[t[1] for t in row] for row in spec], dtype=np.int64)
+    ri = np.array([[t[2] for t in row] for row in spec], dtype=np.int64)
+    sign = np.array([[float(t[0]) for t in row] for row in spec])
+    for shared in (li, ri, sign):
+        shared.setflags(write=False)
+    return li, ri, sign
+
+
+# 2x2 minors of a row pair, column pairs (0,1), (0,2), (0,3), (1,2), (1,3), (2,3).
+_PAIR_A = np.array([0, 0, 0, 1, 1, 2], dtype=np.int64)
+_PAIR_B = np.array([1, 2, 3, 2, 3, 3], dtype=np.int64)
+_DET4_SIGN = np.array([1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
+# Row sums of the 4x4 adjugate (Laplace expansion by the 2x2 minors of rows 0-1 and 2-3):
+# left = [d0..d3, e0..e3] (row differences), right = [s0..s5, c0..c5] (minors).
+_ADJ4_ROWSUMS = _term_table(
+    [
+        [(1, 1, 11), (-1, 2, 10), (1, 3, 9), (1, 5, 5), (-1, 6, 4), (1, 7, 3)],
+        [(-1, 0, 11), (1, 2, 8), (-1, 3, 7), (-1, 4, 5), (1, 6, 2), (-1, 7, 1)],
+        [(1, 0, 10), (-1, 1, 8), (1, 3, 6), (1, 4, 4), (-1, 5, 2), (1, 7, 0)],
+        [(-1, 0, 9), (1, 1, 7), (-1, 2, 6), (-1, 4, 3), (1, 5, 1), (-1, 6, 0)],
+    ]
+)
+
+
+def _adj4_spec() -> list[list[tuple[int, int, int]]]:
+    """Adjugate of a 4x4 matrix: left = the 16 entries ``a[r, c]`` (index ``4 r + c``),
+    right = [s0..s5, c0..c5]; entry ``(i, j)`` is row ``4 i + j``."""
+    s = [0, 1, 2, 3, 4, 5]
+    c = [6, 7, 8, 9, 10, 11]
+
+    def a(r: int, col: int) -> int:
+        return 4 * r + col
+
+    return [
+        [(1, a(1, 1), c[5]), (-1, a(1, 2), c[4]), (1, a(1, 3), c[3])],
+        [(-1, a(0, 1), c[5]), (1, a(0, 2), c[4]), (-1, a(0, 3), c[3])],
+        [(1, a(3, 1), s[5]), (-1, a(3, 2), s[4]), (1, a(3, 3), s[3])],
+        [(-1, a(2, 1), s[5]), (1, a(2, 2), s[4]), (-1, a(2, 3), s[3])],
+        [(-1, a(1, 0), c[5]), (1, a(1, 2), c[2]), (-1, a(1, 3), c[1])],
+        [(1, a(0, 0), c[5]), (-1, a(0, 2), c[2]), (1, a(0, 3), c[1])],
+        [(-1, a(3, 0), s[5]), (1, a(3, 2), s[2]), (-1, a(3, 3), s[1])],
+        [(1, a(2, 0), s[5]), (-1, a(2, 2), s[2]), (1, a(2, 3), s[1])],
+        [(1, a(1, 0), c[4]), (-1, a(1, 1), c[2]), (1, a(1, 3), c[0])],
+        [(-1, a(0, 0), c[4]), (1, a(0, 1), c[2]), (-1, a(0, 3), c[0])],
+        [(1, a(3, 0), s[4]), (-1, a(3, 1), s[2]), (1, a(3, 3), s[0])],
+        [(-1, a(2, 0), s[4]), (1, a(2, 1), s[2]), (-1, a(2, 3), s[0])],
+        [(-1, a(1, 0), c[3]), (1, a(1, 1), c[1]), (-1, a(1, 2), c[0])],
+        [(1, a(0, 0), c[3]), (-1, a(0, 1), c[1]), (1, a(0, 2), c[0])],
+        [(-1, a(3, 0), s[3]), (1, a(3, 1), s[1]), (-1, a(3, 2), s[0])],
+        [(1, a(2, 0), s[3]), (-1, a(2, 1), s[1]), (1, a(2, 2), s[0])],
+    ]
+
+
+_ADJ4 = _term_table(_adj4_spec())
+
+
+def _solve_ones(sub: FloatArray, k: int) -> FloatArray:
+    """First solution ``(k, ...batch)`` of ``S z = 1`` for a batch of ``k x k`` systems
+    ``sub[a, b, ...]``.
+
+    Cramer's rule for ``k <= 4``, Gauss-Jordan elimination with partial pivoting beyond; batch
+    axes last and every step element-wise (each output is one fixed expression of its own
+    system), so a system's result does not depend on the rest of the batch. Singular systems
+    give inf/nan, which every later comparison rejects.
     """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if k == 1:
-            return [1.0 / sub[0, 0]]
+            return 1.0 / sub[0]
+        out = np.empty(sub.shape[1:], dtype=np.float64)
         if k == 2:
             a, b, c, d = sub[0, 0], sub[0, 1], sub[1, 0], sub[1, 1]
             det = a * d - b * c
-            return [(d - b) / det, (a - c) / det]
+            np.divide(np.subtract(d, b, out=out[0]), det, out=out[0])
+            np.divide(np.subtract(a, c, out=out[1]), det, out=out[1])
+            return out
         if k == 3:
             cof = _cofactors3(sub)
             det = sub[0, 0] * cof[0][0] + sub[0, 1] * cof[0][1] + sub[0, 2] * cof[0][2]
             # z = adj(S) 1 / det, adj the transposed cofactor matrix.
-            return [(cof[0][j] + cof[1][j] + cof[2][j]) / det for j in range(3)]
+            for j in range(3):
+                np.divide(cof[0][j] + cof[1][j] + cof[2][j], det, out=out[j])
+            return out
         if k == 4:
-            s_, c_ = _minors4(sub)
-            det = _det4(s_, c_)
-            d = [sub[1, j] - sub[0, j] for j in range(4)]
-            e = [sub[3, j] - sub[2, j] for j in range(4)]
-            # Row sums of the adjugate (Laplace expansion by the 2x2 minors of rows 0-1, 2-3).
-            return [
-                (
-                    d[1] * c_[5]
-                    - d[2] * c_[4]
-                    + d[3] * c_[3]
-                    + e[1] * s_[5]
-                    - e[2] * s_[4]
-                    + e[3] * s_[3]
-                )
-                / det,
-                (
-                    -d[0] * c_[5]
-                    + d[2] * c_[2]
-                    - d[3] * c_[1]
-                    - e[0] * s_[5]
-                    + e[2] * s_[2]
-                    - e[3] * s_[1]
-                )
-                / det,
-                (
-                    d[0] * c_[4]
-                    - d[1] * c_[2]
-                    + d[3] * c_[0]
-                    + e[0] * s_[4]
-                    - e[1] * s_[2]
-                    + e[3] * s_[0]
-                )
-                / det,
-                (
-                    -d[0] * c_[3]
-                    + d[1] * c_[1]
-                    - d[2] * c_[0]
-                    - e[0] * s_[3]
-                    + e[1] * s_[1]
-                    - e[2] * s_[0]
-                )
-                / det,
-            ]
+            minors = _minors4(sub)
+            det = _det4(minors)
+            diffs = np.concatenate([sub[1] - sub[0], sub[3] - sub[2]])
+            return _signed_terms(diffs, minors, _ADJ4_ROWSUMS) / det
         batch = sub.shape[2:]
         N = int(np.prod(batch))
         x = _gauss_jordan(sub.reshape(k, k, N), np.ones((k, 1, N)))
-        return [x[t, 0].reshape(batch) for t in range(k)]
+        return x[:, 0].reshape((k, *batch))
 
 
 def _cofactors3(S: FloatArray) -> list[list[FloatArray]]:
+    """Cofactors ``[i][j]`` of a batch of 3x3 matrices ``S (3, 3, ...)``."""
     a, b, c = S[0, 0], S[0, 1], S[0, 2]
     d, e, f = S[1, 0], S[1, 1], S[1, 2]
     g, h, i = S[2, 0], S[2, 1], S[2, 2]
@@ -246,55 +368,37 @@ def _cofactors3(S: FloatArray) -> list[list[FloatArray]]:
     ]
 
 
-def _minors4(S: FloatArray) -> tuple[list[FloatArray], list[FloatArray]]:
-    """2x2 minors of rows 0-1 (``s``) and rows 2-3 (``c``) of 4x4 matrices, column pairs
-    (0,1), (0,2), (0,3), (1,2), (1,3), (2,3) for ``s`` and the complementary pairs for ``c``
-    in reverse order (so ``det = sum of +-s[i] c[5 - i]``)."""
-    pairs = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
-    s = [S[0, a] * S[1, b] - S[0, b] * S[1, a] for a, b in pairs]
-    c = [S[2, a] * S[3, b] - S[2, b] * S[3, a] for a, b in pairs]
-    return s, c
+def _minors4(S: FloatArray) -> FloatArray:
+    """2x2 minors ``(12, ...)`` of 4x4 matrices: rows 0-1 (``s0..s5``), then rows 2-3
+    (``c0..c5``), column pairs (0,1), (0,2), (0,3), (1,2), (1,3), (2,3) (so
+    ``det = sum of +-s[i] c[5 - i]``)."""
+    if S[0, 0].size <= _SMALL_BATCH:
+        top = S[0][_PAIR_A] * S[1][_PAIR_B] - S[0][_PAIR_B] * S[1][_PAIR_A]
+        low = S[2][_PAIR_A] * S[3][_PAIR_B] - S[2][_PAIR_B] * S[3][_PAIR_A]
+        return np.concatenate([top, low])
+    out = np.empty((12, *S.shape[2:]), dtype=np.float64)
+    for r, (u, v) in enumerate(((0, 1), (2, 3))):
+        for i, (a, b) in enumerate(zip(_PAIR_A.tolist(), _PAIR_B.tolist(), strict=True)):
+            np.subtract(S[u, a] * S[v, b], S[u, b] * S[v, a], out=out[6 * r + i])
+    return out
 
 
-def _det4(s: list[FloatArray], c: list[FloatArray]) -> FloatArray:
-    return s[0] * c[5] - s[1] * c[4] + s[2] * c[3] + s[3] * c[2] - s[4] * c[1] + s[5] * c[0]
+def _det4(minors: FloatArray) -> FloatArray:
+    """``s0 c5 - s1 c4 + s2 c3 + s3 c2 - s4 c1 + s5 c0``, summed in that order."""
+    terms = minors[:6] * minors[6:][::-1]
+    terms *= _DET4_SIGN.reshape((6,) + (1,) * (terms.ndim - 1))
+    return _rowsum(terms[None])[0]
 
 
 def _adjugate4(S: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Adjugate and determinant of a batch of 4x4 matrices ``S (4, 4, V)``."""
-    s, c = _minors4(S)
-    a = S
-    adj = [
-        [
-            a[1, 1] * c[5] - a[1, 2] * c[4] + a[1, 3] * c[3],
-            -a[0, 1] * c[5] + a[0, 2] * c[4] - a[0, 3] * c[3],
-            a[3, 1] * s[5] - a[3, 2] * s[4] + a[3, 3] * s[3],
-            -a[2, 1] * s[5] + a[2, 2] * s[4] - a[2, 3] * s[3],
-        ],
-        [
-            -a[1, 0] * c[5] + a[1, 2] * c[2] - a[1, 3] * c[1],
-            a[0, 0] * c[5] - a[0, 2] * c[2] + a[0, 3] * c[1],
-            -a[3, 0] * s[5] + a[3, 2] * s[2] - a[3, 3] * s[1],
-            a[2, 0] * s[5] - a[2, 2] * s[2] + a[2, 3] * s[1],
-        ],
-        [
-            a[1, 0] * c[4] - a[1, 1] * c[2] + a[1, 3] * c[0],
-            -a[0, 0] * c[4] + a[0, 1] * c[2] - a[0, 3] * c[0],
-            a[3, 0] * s[4] - a[3, 1] * s[2] + a[3, 3] * s[0],
-            -a[2, 0] * s[4] + a[2, 1] * s[2] - a[2, 3] * s[0],
-        ],
-        [
-            -a[1, 0] * c[3] + a[1, 1] * c[1] - a[1, 2] * c[0],
-            a[0, 0] * c[3] - a[0, 1] * c[1] + a[0, 2] * c[0],
-            -a[3, 0] * s[3] + a[3, 1] * s[1] - a[3, 2] * s[0],
-            a[2, 0] * s[3] - a[2, 1] * s[1] + a[2, 2] * s[0],
-        ],
-    ]
-    return np.stack([np.stack(r) for r in adj]), _det4(s, c)
+    minors = _minors4(S)
+    adj = _signed_terms(S.reshape(16, *S.shape[2:]), minors, _ADJ4)
+    return adj.reshape(S.shape), _det4(minors)
 
 
 def _inverse(S: FloatArray, k: int) -> FloatArray:
-    """Inverses of a batch of ``k x k`` matrices ``S[a, b, v]`` (adjugate for ``k <= 3``)."""
+    """Inverses of a batch of ``k x k`` matrices ``S[a, b, v]`` (adjugate for ``k <= 4``)."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if k == 1:
             return 1.0 / S
@@ -330,12 +434,13 @@ def _gauss_jordan(S: FloatArray, R: FloatArray) -> FloatArray:
             column = np.abs(U[:, t, :])
             column[used] = -1.0
             piv = np.argmax(column, axis=0)
-            prow = U[piv, :, batch]  # (N, k + r): each system's pivot row
-            pval = prow[:, t].copy()
+            # (k + r, N): each system's pivot row, contiguous along the batch
+            prow = np.take_along_axis(U, piv[None, None, :], axis=0)[0]
+            pval = prow[t].copy()
             used[piv, batch] = True
             factor = U[:, t, :] / pval
             factor[piv, batch] = 0.0
-            U -= factor[:, None, :] * prow.T[None, :, :]
+            U -= factor[:, None, :] * prow[None, :, :]
             pivots.append((piv, pval))
         # Row piv_t now holds only column t (its pivot) and the right-hand sides.
         return np.stack([U[piv, k:, batch].T / pval for piv, pval in pivots])
@@ -344,14 +449,57 @@ def _gauss_jordan(S: FloatArray, R: FloatArray) -> FloatArray:
 def _norm1(S: FloatArray) -> FloatArray:
     """1-norms (largest column sum of absolute values) of a batch ``S (k, k, V)``."""
     k = S.shape[0]
+    if S[0, 0].size <= _SMALL_BATCH:
+        return _max0(_rowsum(np.abs(S).swapaxes(0, 1)))  # column sums, rows added in order
     out = np.abs(S[0, 0])
     for a in range(1, k):
-        out = out + np.abs(S[a, 0])
+        out += np.abs(S[a, 0])
     for b in range(1, k):
         col = np.abs(S[0, b])
         for a in range(1, k):
-            col = col + np.abs(S[a, b])
-        out = np.maximum(out, col)
+            col += np.abs(S[a, b])
+        np.maximum(out, col, out=out)
+    return out
+
+
+def _max0(values: FloatArray) -> FloatArray:
+    """Maximum over the first (short) axis (exact in any order; see :func:`_all0`)."""
+    if values[0].size <= _SMALL_BATCH:
+        return np.maximum.reduce(values, axis=0)
+    out = values[0].copy()
+    for row in values[1:]:
+        np.maximum(out, row, out=out)
+    return out
+
+
+def _all0(flags: BoolArray) -> BoolArray:
+    """Logical and over the first (short) axis (numpy's reduction there is slow for long
+    rows, a loop is slow for short ones)."""
+    if flags[0].size <= _SMALL_BATCH:
+        return np.logical_and.reduce(flags, axis=0)
+    out = flags[0].copy()
+    for row in flags[1:]:
+        out &= row
+    return out
+
+
+def _or0(bits: IntArray) -> IntArray:
+    """Bitwise or over the first (short) axis (see :func:`_all0`)."""
+    if bits[0].size <= _SMALL_BATCH:
+        return np.bitwise_or.reduce(bits, axis=0)
+    out = bits[0].copy()
+    for row in bits[1:]:
+        out |= row
+    return out
+
+
+def _any0(flags: BoolArray) -> BoolArray:
+    """Logical or over the first (short) axis (see :func:`_all0`)."""
+    if flags[0].size <= _SMALL_BATCH:
+        return np.logical_or.reduce(flags, axis=0)
+    out = flags[0].copy()
+    for row in flags[1:]:
+        out |= row
     return out
 
 
@@ -376,58 +524,123 @@ class _Vertices:
         )
 
 
+@lru_cache(maxsize=16)
+def _flat_owner(n_cand: int, G: int) -> tuple[IntArray, IntArray]:
+    """Candidate and game of each flat position of an ``(n_cand, G)`` array (cached).
+
+    Gathering from these is several times faster than dividing flat indices by ``G``.
+    """
+    cand = np.repeat(np.arange(n_cand, dtype=np.int64), G)
+    game = np.tile(np.arange(G, dtype=np.int64), n_cand)
+    cand.setflags(write=False)
+    game.setflags(write=False)
+    return cand, game
+
+
+def _owners(flat: IntArray, n_cand: int, G: int) -> tuple[IntArray, IntArray]:
+    """``divmod(flat, G)`` for flat indices into an ``(n_cand, G)`` array."""
+    if n_cand * G <= _OWNER_CACHE:
+        cand, game = _flat_owner(n_cand, G)
+        return cand[flat], game[flat]
+    cand_i = flat // G
+    return cand_i, flat - cand_i * G
+
+
+@lru_cache(maxsize=256)
+def _block_index(p: int, q: int, k: int, start: int, stop: int) -> tuple[IntArray, IntArray]:
+    """Flat gather indices of one block of candidates ``start:stop`` of size ``k``.
+
+    Returns ``sub_index`` ``(k, k, nb)`` into ``Mt.reshape(p * q, G)`` (the ``k x k`` systems
+    ``M[rows, support]``, gathered with one ``take``) and ``support_index``: for small ``q``,
+    ``(p, k, nb)`` into the same array (every row of ``M`` on the support), else ``(k, nb)``,
+    the position of each solution component in a ``(q, nb)`` block of dense solutions.
+    """
+    cmb = _combos(p, q, k)
+    ri, vi = np.divmod(np.arange(start, stop, dtype=np.int64), cmb.vars.shape[0])
+    rows = cmb.rows[ri].T  # (k, nb)
+    cols = cmb.vars[vi].T  # (k, nb)
+    sub_index = rows[:, None, :] * q + cols[None, :, :]
+    if q < _MATMUL_PREFILTER:
+        support_index = np.arange(p, dtype=np.int64)[:, None, None] * q + cols[None, :, :]
+    else:  # where each solution component goes in a dense (q, nb) block of solutions
+        support_index = cols * (stop - start) + np.arange(stop - start, dtype=np.int64)
+    for shared in (sub_index, support_index):
+        shared.setflags(write=False)
+    return sub_index, support_index
+
+
+def _gather(items: npt.NDArray[np.void], index: IntArray, G: int) -> FloatArray:
+    """``M[index]`` for ``items``, the rows of ``M`` (``G`` floats each) viewed as opaque items."""
+    return np.take(items, index).view(np.float64).reshape((*index.shape, G))
+
+
 def _basic_solutions(
     Mt: FloatArray, tol: float, block_systems: int
-) -> Iterator[tuple[int, _Combos, IntArray, IntArray, IntArray, IntArray, list[FloatArray]]]:
+) -> Iterator[tuple[int, _Combos, IntArray, IntArray, FloatArray]]:
     """Feasible nonsingular solutions of ``M[I, C] z_C = 1`` for every choice with ``k >= 2``.
 
     Yields, block by block (candidates in lexicographic order, then games), the system size
-    ``k``, its index sets, the block's row/support choice indices ``ri``/``vi``, the surviving
-    candidates ``ci`` (into ``ri``/``vi``) with their games ``gi``, and the solution components
-    ``zs[t]``. Survivors satisfy ``z >= -tol``; the row constraints are only pre-checked here.
+    ``k``, its index sets, the candidate index ``cand`` (into the lexicographic list of
+    ``(rows, support)`` choices) and game ``gi`` of each survivor, and the solutions ``zs``
+    ``(k, V)``. Survivors satisfy ``z >= -tol``; the row constraints are only pre-checked here.
     """
     p, q, G = Mt.shape
+    # Each (row, column) entry's G values as one opaque item: gathering whole items is a
+    # memcpy per index, several times faster than numpy's fancy indexing for small G.
+    items = Mt.reshape(p * q, G).view(np.dtype((np.void, 8 * G))).reshape(p * q)
+    by_game = np.ascontiguousarray(Mt.transpose(2, 0, 1)) if q >= _MATMUL_PREFILTER else Mt
     for k in range(2, min(p, q) + 1):  # k = 1: see _vertices_k1
         cmb = _combos(p, q, k)
         n_vars = cmb.vars.shape[0]
         n_cand = cmb.rows.shape[0] * n_vars
-        per_system = (k * k + p * k + 4 * k + 8) * 8
+        per_system = (k * k + max(p * k, p + q) + 4 * k + 8) * 8
         block = max(1, min(block_systems, _BLOCK_BYTES // per_system) // G)
         for start in range(0, n_cand, block):
-            ri, vi = np.divmod(np.arange(start, min(start + block, n_cand)), n_vars)
-            cols = cmb.vars[vi]
-            sub = Mt[cmb.rows[ri].T[:, None, :], cols.T[None, :, :]]  # (k, k, nb, G)
+            stop = min(start + block, n_cand)
+            nb = stop - start
+            if n_cand <= _INDEX_CACHE_CANDIDATES:
+                sub_index, support_index = _block_index(p, q, k, start, stop)
+            else:
+                sub_index, support_index = _block_index.__wrapped__(p, q, k, start, stop)
+            sub = _gather(items, sub_index, G)  # (k, k, nb, G)
             z0 = _solve_ones(sub, k)
             # Loose feasibility test on the first solutions, batched over candidates and games;
             # the exact test follows on refined solutions of the few vertices left.
-            with np.errstate(invalid="ignore"):
-                ok = z0[0] >= -_PREFILTER
-                for t in range(1, k):
-                    ok &= z0[t] >= -_PREFILTER
-                Mc = Mt[:, cols.T]  # (p, k, nb, G)
-                for below in _dot(Mc.swapaxes(0, 1), z0) <= 1.0 + _PREFILTER:
-                    ok &= below  # row by row: reductions over a short axis are slow
-            ci, gi = np.nonzero(ok)
-            if ci.size == 0:
+            with np.errstate(invalid="ignore", over="ignore"):
+                ok = _all0(z0 >= -_PREFILTER)
+                if q < _MATMUL_PREFILTER:
+                    Mc = _gather(items, support_index, G)  # (p, k, nb, G)
+                    ok &= _all0(_matvec(Mc, z0) <= 1.0 + _PREFILTER)
+                else:
+                    # Row values M z of every candidate as one batched matrix product per
+                    # game (BLAS, no gather). Its rounding may differ from the exact test
+                    # below, which does not matter: a candidate that close to this loose
+                    # bound is far outside the tight one.
+                    dense = np.zeros((G, q * nb), dtype=np.float64)
+                    dense[:, support_index] = z0.transpose(2, 0, 1)
+                    rows_ok = np.matmul(by_game, dense.reshape(G, q, nb)) <= 1.0 + _PREFILTER
+                    ok &= _all0(rows_ok.transpose(1, 2, 0))  # (p, nb, G) view
+            flat = np.flatnonzero(ok)
+            if flat.size == 0:
                 continue
-            S = sub[:, :, ci, gi]  # (k, k, V)
+            S = sub.reshape(k, k, nb * G)[:, :, flat]  # (k, k, V)
             inv = _inverse(S, k)
             with np.errstate(invalid="ignore", over="ignore"):
                 rcond = 1.0 / (_norm1(S) * _norm1(inv))
                 # One step of iterative refinement: the residual, hence the labels of the
                 # chosen rows, becomes reliable even for ill-conditioned systems.
-                zs = [z0[t][ci, gi] for t in range(k)]
-                res = [1.0 - _dot(S[a], zs) for a in range(k)]
-                zs = [zs[t] + _dot(inv[t], res) for t in range(k)]
-                keep = rcond >= SINGULAR_RCOND
-                for t in range(k):
-                    keep &= zs[t] >= -tol
+                zs = np.take(z0.reshape(k, -1), flat, axis=1)  # (k, V)
+                res = 1.0 - _matvec(S, zs)
+                zs = zs + _matvec(inv, res)
+                keep = (rcond >= SINGULAR_RCOND) & _all0(zs >= -tol)
             if not np.all(keep):
-                ci, gi = ci[keep], gi[keep]
-                zs = [z[keep] for z in zs]
-                if ci.size == 0:
+                kept = np.flatnonzero(keep)
+                flat = flat[kept]
+                zs = np.take(zs, kept, axis=1)
+                if flat.size == 0:
                     continue
-            yield k, cmb, ri, vi, ci, gi, zs
+            ci, gi = _owners(flat, nb, G)
+            yield k, cmb, ci + start, gi, zs
 
 
 def _vertices_k1(
@@ -443,28 +656,42 @@ def _vertices_k1(
     with np.errstate(divide="ignore"):
         z = 1.0 / Mt  # entries are in [1, 2]
     feasible = np.ones((p, q, G), dtype=bool)
-    tight = np.zeros((p, q, G), dtype=np.int64)
+    # Tight-row bits in the smallest integer type that holds them: less memory traffic.
+    tight = np.zeros((p, q, G), dtype=_bits_dtype(p))
     border = np.zeros((p, q, G), dtype=bool)
+    value = np.empty((p, q, G), dtype=np.float64)
+    scratch = np.empty((p, q, G), dtype=bool)
     for r in range(p):
-        value = Mt[r] * z  # row r's value at every candidate (broadcast over the choice)
-        feasible &= value <= 1.0 + tol
-        slack = np.abs(1.0 - value)
-        tight |= (slack <= tol).astype(np.int64) << r
+        np.multiply(Mt[r], z, out=value)  # row r's value at every candidate (r', c)
+        feasible &= np.less_equal(value, 1.0 + tol, out=scratch)
+        np.subtract(1.0, value, out=value)
+        slack = np.abs(value, out=value)
+        is_tight = np.less_equal(slack, tol, out=scratch)
+        # The chosen row is tight by construction (value = M z = 1 up to one rounding).
+        feasible[r] &= is_tight[r]
+        tight |= np.left_shift(is_tight.view(np.int8), r, dtype=tight.dtype)
         border |= (slack > tol) & (slack <= window)
-    # The chosen row is tight by construction (value = M z = 1 up to one rounding).
-    feasible &= ((tight >> np.arange(p)[:, None, None]) & 1).astype(bool)
-    ci, gi = np.nonzero(feasible.reshape(p * q, G))
-    r_idx, c_idx = np.divmod(ci, q)
-    point = np.zeros((ci.size, q), dtype=np.float64)
-    point[np.arange(ci.size), c_idx] = z[r_idx, c_idx, gi]
+    flat = np.flatnonzero(feasible)
+    cand, gi = _owners(flat, p * q, G)
+    c_idx = cand % q
+    point = np.zeros((flat.size, q), dtype=np.float64)
+    point.reshape(-1)[np.arange(flat.size) * q + c_idx] = z.reshape(-1)[flat]
     zero = ((1 << q) - 1) ^ np.left_shift(1, c_idx)
     return (
-        gi.astype(np.int64),
+        gi,
         zero.astype(np.int64),
-        tight[r_idx, c_idx, gi],
+        tight.reshape(-1)[flat].astype(np.int64),
         point,
-        border[r_idx, c_idx, gi],
+        border.reshape(-1)[flat],
     )
+
+
+def _bits_dtype(bits: int) -> type[np.signedinteger[Any]]:
+    """Smallest signed integer type whose non-negative range holds ``bits`` bit flags."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if bits < np.iinfo(dtype).bits:
+            return dtype
+    return np.int64
 
 
 def _polytope_vertices(
@@ -490,7 +717,7 @@ def _polytope_vertices(
         Every feasible basic solution found, in candidate order within each game; a degenerate
         vertex appears once per nonsingular system that reaches it.
     """
-    p, q, _ = Mt.shape
+    p, q, G = Mt.shape
     full_q = (1 << q) - 1
     row_bits = np.left_shift(1, np.arange(p, dtype=np.int64))
     # Two points closer than _MERGE * tol differ in some slack by at most (2q + 1) times that:
@@ -498,33 +725,34 @@ def _polytope_vertices(
     # position-based deduplication.
     window = tol + (2 * q + 1) * _MERGE * tol
     found = [_vertices_k1(Mt, tol, window)]
-    for k, cmb, ri, vi, ci, gi, zs in _basic_solutions(Mt, tol, block_systems):
-        vc = cmb.vars[vi[ci]]  # (V, k) supports
+    by_row = Mt.reshape(p, q * G)
+    for _, cmb, cand, gi, zs in _basic_solutions(Mt, tol, block_systems):
+        ri, vi = np.divmod(cand, cmb.vars.shape[0])
+        vc = cmb.vars[vi]  # (V, k) supports
         # Slack of every row, the chosen ones included: requiring those to be tight guards
         # against inaccurate solutions.
-        Mr = Mt[:, vc.T, gi]  # (p, k, V)
-        value = _dot(Mr.swapaxes(0, 1), zs)  # (p, V)
+        Mr = by_row[:, vc.T * G + gi]  # (p, k, V)
+        value = _matvec(Mr, zs)  # (p, V)
         slack = np.abs(1.0 - value)
         is_tight = slack <= tol
         tight = row_bits @ is_tight
-        chosen = cmb.rows_mask[ri[ci]]
+        chosen = cmb.rows_mask[ri]
         feasible = (tight & chosen) == chosen
-        border = np.zeros(ci.size, dtype=bool)
-        for r in range(p):  # row by row: reductions over a short axis are slow
-            feasible &= value[r] <= 1.0 + tol
-            border |= (slack[r] > tol) & (slack[r] <= window)
-        zero = full_q ^ cmb.vars_mask[vi[ci]]
-        for t in range(k):
-            size = np.abs(zs[t])
-            zero |= (size <= tol).astype(np.int64) << vc[:, t]
-            border |= (size > tol) & (size <= window)
-        point = np.zeros((ci.size, q), dtype=np.float64)
-        np.put_along_axis(point, vc, np.stack(zs, axis=1), axis=1)
+        feasible &= _all0(value <= 1.0 + tol)
+        size = np.abs(zs)  # (k, V)
+        border = _any0((slack > tol) & (slack <= window)) | _any0((size > tol) & (size <= window))
+        zero = full_q ^ cmb.vars_mask[vi]
+        zero |= _or0((size <= tol).astype(np.int64) << vc.T)
+        point = np.zeros((cand.size, q), dtype=np.float64)
+        where = np.arange(cand.size, dtype=np.int64)[:, None] * q + vc  # (V, k)
+        point.reshape(-1)[where.reshape(-1)] = zs.T.reshape(-1)
         if not np.all(feasible):
             take = np.flatnonzero(feasible)
             gi, zero, tight = gi[take], zero[take], tight[take]
             point, border = point[take], border[take]
-        found.append((gi.astype(np.int64), zero, tight, point, border))
+        found.append((gi, zero, tight, point, border))
+    if len(found) == 1:
+        return _Vertices(*found[0])
     return _Vertices(*(np.concatenate([f[i] for f in found]) for i in range(5)))
 
 
@@ -629,25 +857,29 @@ def _pair(
     all_labels = (1 << n_labels) - 1
     # Non-degenerate games: every vertex has exactly m (resp. n) labels, so the partner must
     # carry exactly the complementary labels: a lookup instead of a search.
-    candP = np.flatnonzero(~degenerate[gP])
+    any_degenerate = bool(degenerate.any())
+    candP = np.flatnonzero(~degenerate[gP]) if any_degenerate else np.arange(gP.size)
     want = all_labels ^ maskP[candP]
     if (1 << n_labels) * n_games <= _DENSE_LOOKUP:
-        table = np.full((1 << n_labels, n_games), -1, dtype=np.int64)
-        table[maskQ, gQ] = np.arange(gQ.size)
-        partner = table[want, gP[candP]]
-        hit = partner >= 0
+        # Flat int32 table indexed by (label set, game): half the memory traffic of int64.
+        table = np.full((1 << n_labels) * n_games, -1, dtype=np.int32)
+        table[maskQ * n_games + gQ] = np.arange(gQ.size, dtype=np.int32)
+        partner = table[want * n_games + gP[candP]]
+        hit = np.flatnonzero(partner >= 0)
+        eP = [candP[hit]]
+        eQ = [partner[hit].astype(np.int64)]
     else:
         keyQ = (gQ << n_labels) | maskQ
         sortQ = np.argsort(keyQ)
         keys = keyQ[sortQ]
         target = (gP[candP] << n_labels) | want
         pos = np.minimum(np.searchsorted(keys, target), max(keys.size - 1, 0))
-        hit = keys[pos] == target if keys.size else np.zeros(target.size, dtype=bool)
-        partner = sortQ[pos] if keys.size else pos
-    eP = [candP[hit]]
-    eQ = [partner[hit]]
+        found = keys[pos] == target if keys.size else np.zeros(target.size, dtype=bool)
+        partner_s = sortQ[pos] if keys.size else pos
+        eP = [candP[found]]
+        eQ = [partner_s[found]]
     # Degenerate games: a partner may carry extra labels; test every pair of the game.
-    deg_games = np.flatnonzero(degenerate)
+    deg_games = np.flatnonzero(degenerate) if any_degenerate else degenerate[:0].nonzero()[0]
     if deg_games.size:
         inP = np.flatnonzero(degenerate[gP])
         inQ = np.flatnonzero(degenerate[gQ])
@@ -674,38 +906,6 @@ class _ChunkResult:
     y_ids: IntArray
     n_x: int
     n_y: int
-
-
-def _dot(row: FloatArray, vec: list[FloatArray]) -> FloatArray:
-    """``sum_t row[t] * vec[t]`` in a fixed order (element-wise, batch-independent)."""
-    out = row[0] * vec[0]
-    for t in range(1, len(vec)):
-        out = out + row[t] * vec[t]
-    return out
-
-
-def _matvec(M: FloatArray, v: FloatArray) -> FloatArray:
-    """``M[e] @ v[e]`` for stacks ``M (E, m, n)``, ``v (E, n)``, summed in a fixed order."""
-    out = M[:, :, 0] * v[:, 0:1]
-    for j in range(1, M.shape[2]):
-        out = out + M[:, :, j] * v[:, j : j + 1]
-    return out
-
-
-def _vecmat(v: FloatArray, M: FloatArray) -> FloatArray:
-    """``v[e] @ M[e]`` for stacks ``v (E, m)``, ``M (E, m, n)``, summed in a fixed order."""
-    out = M[:, 0, :] * v[:, 0:1]
-    for i in range(1, M.shape[1]):
-        out = out + M[:, i, :] * v[:, i : i + 1]
-    return out
-
-
-def _rowdot(u: FloatArray, v: FloatArray) -> FloatArray:
-    """Row-wise dot products of ``(E, d)`` arrays, summed in a fixed order."""
-    out = u[:, 0] * v[:, 0]
-    for i in range(1, u.shape[1]):
-        out = out + u[:, i] * v[:, i]
-    return out
 
 
 def _drop_twins(
@@ -804,8 +1004,9 @@ def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> _ChunkResult:
     # are rows i (labels i).  Q = {y >= 0 : A y <= 1}: rows i (labels i), variables j (m + j).
     MtP = Bs.transpose(2, 1, 0)
     MtQ = As.transpose(1, 2, 0)
-    if m == n:
-        # Same shapes: enumerate both polytopes in one pass (half the array operations).
+    if m == n and G <= _JOINT_POLYTOPES:
+        # Same shapes, few games: enumerate both polytopes in one pass (half the array
+        # operations; for many games the split afterwards costs more than it saves).
         both = _polytope_vertices(np.ascontiguousarray(np.concatenate([MtP, MtQ], axis=2)), tol)
         in_P = both.game < G
         vP, vQ = both.select(in_P), both.select(~in_P, G)
@@ -849,27 +1050,7 @@ def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> _ChunkResult:
             game, row, col = game[keep], row[keep], col[keep]
             count = np.bincount(game, minlength=G).astype(np.int64)
 
-    # Expected payoffs with the original payoffs. Equilibria are grouped by game now:
-    # repeating blocks beats a gather.
-    Ag, Bg = np.repeat(A, count, axis=0), np.repeat(B, count, axis=0)
-    u_row = _rowdot(row, _matvec(Ag, col))
-    u_col = _rowdot(_vecmat(row, Bg), col)
-    # Best-response check on payoffs shifted by their minimum, relative to their spread: the
-    # shift keeps rounding relative to the spread, however large the payoffs themselves.
-    a_low_e, b_low_e = np.repeat(a_low, count), np.repeat(b_low, count)
-    row_values = _matvec(Ag - a_low_e[:, None, None], col)
-    col_values = _vecmat(row, Bg - b_low_e[:, None, None])
-    _verify(
-        row,
-        col,
-        row_values,
-        col_values,
-        np.repeat(a_scale, count),
-        np.repeat(b_scale, count),
-        tol,
-        m,
-        n,
-    )
+    payoffs = _checked_payoffs(A, B, a_low, b_low, a_scale, b_scale, count, row, col, tol)
 
     # Components: in a non-degenerate game every equilibrium is isolated (two extreme
     # equilibria sharing a strategy would span a segment of equilibria), so they are numbered
@@ -878,7 +1059,6 @@ def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> _ChunkResult:
     graph = np.flatnonzero((degenerate | specialP | specialQ)[game] & (count[game] > 1))
     if graph.size:
         component[graph] = label_components(game[graph], x_ids[graph], y_ids[graph])
-    payoffs = np.stack([u_row, u_col], axis=1)
     return _ChunkResult(
         game, row, col, payoffs, component, degenerate, count, x_ids, y_ids, gP.size, gQ.size
     )
@@ -895,44 +1075,55 @@ def _clean(prob: FloatArray, tol: float) -> FloatArray:
     return prob
 
 
-def _verify(
-    row: FloatArray,
-    col: FloatArray,
-    row_values: FloatArray,
-    col_values: FloatArray,
+def _checked_payoffs(
+    A: FloatArray,
+    B: FloatArray,
+    a_low: FloatArray,
+    b_low: FloatArray,
     a_scale: FloatArray,
     b_scale: FloatArray,
+    count: IntArray,
+    row: FloatArray,
+    col: FloatArray,
     tol: float,
-    m: int,
-    n: int,
-) -> None:
-    """Independent check: every pure strategy in a support earns the best payoff (within tol).
+) -> FloatArray:
+    """Expected payoffs ``(E, 2)`` in the original units, after an independent check that
+    every pure strategy in a support earns the best payoff (within tolerance).
 
-    Ties are judged on the rescaled game with ``tol``; normalising and cleaning can enlarge a
-    payoff gap by a bounded factor, hence the margin. A failure is a bug, never bad input.
+    Ties are judged on payoffs shifted by their minimum, relative to the spread (so rounding
+    stays relative to the spread however large the payoffs); normalising and cleaning can
+    enlarge a payoff gap by a bounded factor, hence the margin. A failure is a bug, never bad
+    input.
+
+    Layout: strategies first, equilibria last (equilibria are grouped by game, so repeating
+    each game's block beats a gather), so every step is a long contiguous vector operation.
+    Sums run in a fixed order, so each equilibrium's numbers do not depend on the stack.
     """
+    m, n = A.shape[1], A.shape[2]
+    At = np.repeat(A.transpose(1, 2, 0), count, axis=2)  # (m, n, E)
+    Bt = np.repeat(B.transpose(2, 1, 0), count, axis=2)  # (n, m, E): B transposed
+    rt = np.ascontiguousarray(row.T)  # (m, E)
+    ct = np.ascontiguousarray(col.T)  # (n, E)
+    # x^T A y = sum_i x_i (sum_j A_ij y_j), x^T B y = sum_j (sum_i B_ij x_i) y_j.
+    u_row = _rowsum((rt * _matvec(At, ct))[None])[0]
+    u_col = _rowsum((_matvec(Bt, rt) * ct)[None])[0]
+    row_values = _matvec(At - np.repeat(a_low, count), ct)  # (m, E)
+    col_values = _matvec(Bt - np.repeat(b_low, count), rt)  # (n, E)
+
     margin = 8.0 * (m + n + 2) * tol + 1e-12
-    best_row = row_values[:, 0].copy()
-    for i in range(1, m):
-        np.maximum(best_row, row_values[:, i], out=best_row)
-    best_col = col_values[:, 0].copy()
-    for j in range(1, n):
-        np.maximum(best_col, col_values[:, j], out=best_col)
-    bad_row = (row > 0) & (row_values < (best_row - margin * a_scale)[:, None])
-    bad_col = (col > 0) & (col_values < (best_col - margin * b_scale)[:, None])
+    row_floor = _max0(row_values) - margin * np.repeat(a_scale, count)
+    col_floor = _max0(col_values) - margin * np.repeat(b_scale, count)
+    bad = _any0((rt > 0) & (row_values < row_floor)) | _any0((ct > 0) & (col_values < col_floor))
     sums_ok = bool(
         np.all(np.abs(_total(row) - 1.0) <= 1e-9) and np.all(np.abs(_total(col) - 1.0) <= 1e-9)
     )
-    if np.any(bad_row) or np.any(bad_col) or not sums_ok or np.any(row < 0) or np.any(col < 0):
-        e = (
-            int(np.flatnonzero(np.any(bad_row, axis=1) | np.any(bad_col, axis=1))[0])
-            if (np.any(bad_row) or np.any(bad_col))
-            else 0
-        )
+    if np.any(bad) or not sums_ok or np.any(row < 0) or np.any(col < 0):
+        e = int(np.flatnonzero(bad)[0]) if np.any(bad) else 0
         raise SolverInternalError(
             "internal error: a computed equilibrium is not a pair of mutual best responses "
             f"(row {row[e].tolist()}, column {col[e].tolist()}); please report this bug"
         )
+    return np.stack([u_row, u_col], axis=1)
 
 
 def default_chunk_size(m: int, n: int) -> int:

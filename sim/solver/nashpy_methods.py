@@ -32,9 +32,10 @@ import numpy as np
 
 from sim.errors import SolverError
 from sim.solver.components import component_structure
+from sim.solver.enumeration import ENUMERATION_MAX_SYSTEMS
 from sim.solver.types import Equilibrium, FloatArray, GameSolution
 
-__all__ = ["NASHPY_METHODS", "solve_with_nashpy"]
+__all__ = ["NASHPY_METHODS", "solve_one_lemke_howson", "solve_with_nashpy"]
 
 NASHPY_METHODS: tuple[str, ...] = ("support", "vertex", "lemke-howson")
 
@@ -46,9 +47,9 @@ _LABELS = {
 
 _DEFAULT_ADVICE = "use the default method ('enumeration') to list every extreme equilibrium"
 
-_MAX_DEFAULT_CANDIDATES = 200_000
+_MAX_DEFAULT_CANDIDATES = ENUMERATION_MAX_SYSTEMS
 """Largest ``C(m + n, m)`` for which the default solver is run to judge degeneracy and to count
-what nashpy missed (10 x 10 games: 184,756)."""
+what nashpy missed: the enumeration limit (10 x 10 games: 184,756)."""
 
 MAX_PIVOTS = 10_000
 """Pivots after which a Lemke-Howson path is abandoned as cycling (a few tenths of a second)."""
@@ -304,7 +305,7 @@ def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e
     the best payoff within ``tol`` on the rescaled game; failures are dropped with a warning),
     deduplicated and ordered like :func:`sim.solver.solve_games`: by row-support bitmask,
     column-support bitmask, then probabilities. nashpy's warnings become plain-words messages in
-    :attr:`GameSolution.warnings`. For games small enough (``C(m + n, m) <= 200,000``) the
+    :attr:`GameSolution.warnings`. For games small enough (``C(m + n, m) <= 184,756``) the
     default solver is run as well, to report degeneracy and how many extreme equilibria nashpy
     missed. Components and maximal Nash subsets are derived from the equilibria found (Avis et
     al. 2010, section 6), so they are only complete when nashpy found every equilibrium.
@@ -400,6 +401,71 @@ def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e
         maximal_nash_subsets=subsets,
         method=method,
         warnings=tuple(dict.fromkeys(messages)),  # drop repeats, keep order
+    )
+
+
+def solve_one_lemke_howson(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> GameSolution:
+    """One equilibrium of a bimatrix game by the Lemke-Howson algorithm.
+
+    The fallback for games too large to enumerate (von Stengel 2007, Algorithm 3.6; nashpy's
+    tableaux, Knight and Campbell 2018): paths are followed from the starting labels
+    ``0, 1, ...`` in turn until one ends in a pair that passes the independent best-response
+    check on the game rescaled to ``[1, 2]``; that equilibrium is returned. One path costs
+    milliseconds where enumerating every equilibrium of an 11 x 11 game takes seconds.
+
+    Parameters
+    ----------
+    A, B
+        Payoffs of the row and the column player, shape ``(m, n)``, finite.
+    tol
+        Tie tolerance on the game rescaled to payoffs in ``[1, 2]``.
+
+    Returns
+    -------
+    GameSolution
+        One equilibrium (none if every path failed, with a warning); ``degenerate`` is
+        ``False`` because it is not known; ``method`` is ``"lemke-howson"``.
+    """
+    try:
+        import nashpy  # noqa: F401  (fail early with a clear message)
+    except ImportError as err:  # pragma: no cover - nashpy is a dependency
+        raise SolverError(
+            "games this large are solved with nashpy's Lemke-Howson algorithm, but the Python "
+            "package nashpy is not installed"
+        ) from err
+    A_arr = np.asarray(A, dtype=np.float64)
+    B_arr = np.asarray(B, dtype=np.float64)
+    if not (np.all(np.isfinite(A_arr)) and np.all(np.isfinite(B_arr))):
+        raise SolverError("a payoff is not a finite number; nashpy cannot solve this game")
+    m, n = A_arr.shape
+    As, Bs = _positive_copy(A_arr), _positive_copy(B_arr)
+    found: list[Profile] = []
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for label in range(m + n):
+            try:
+                raw = [_lemke_howson_path(As, Bs, label)]
+            except Exception:  # this start failed or cycled: try the next one
+                continue
+            cleaned, _ = _clean(raw, m, n, tol)
+            found = [p for p in cleaned if _is_equilibrium(p[0], p[1], As, Bs, tol)]
+            if found:
+                break
+    if not found:
+        messages.extend(_plain_warnings("lemke-howson", caught))
+        messages.append(
+            f"the Lemke-Howson algorithm found no equilibrium from any of its {m + n} starting "
+            "labels (numerical trouble on this game)"
+        )
+    equilibria, components, subsets = _assemble(A_arr, B_arr, found)
+    return GameSolution(
+        equilibria=equilibria,
+        degenerate=False,
+        components=components,
+        maximal_nash_subsets=subsets,
+        method="lemke-howson",
+        warnings=tuple(messages),
     )
 
 

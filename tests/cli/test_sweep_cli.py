@@ -78,6 +78,21 @@ def test_rerun_is_byte_identical(run: Run, tmp_path: Path) -> None:
     assert ma["parameters"]["beta"] == 12.0
 
 
+def test_jobs_option_gives_the_same_files(run: Run, tmp_path: Path) -> None:
+    args = ("sweep", RE_CHIPS, "--vary", "t_us=0:1.5:21")
+    assert run(*args, "-o", tmp_path / "a").exit_code == 0
+    result = run(*args, "-o", tmp_path / "b", "--jobs", "2")
+    assert result.exit_code == 0, result.stderr
+    for name in ("sweep.csv", "sweep.json", "sweep.svg"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["argv"][-2:] == ["--jobs", "2"]  # the command as given
+    assert run(*args, "-o", tmp_path / "c", "--jobs", "0").exit_code == 0  # one per CPU
+    refused = run(*args, "-o", tmp_path / "d", "--jobs", "-1")
+    assert refused.exit_code == 2
+    assert "--jobs" in refused.stderr
+
+
 @pytest.mark.slow
 def test_2d_sweep_200_by_200(run: Run, tmp_path: Path) -> None:
     """A 200 x 200 grid (40,000 games) runs in a few seconds and writes every file."""
@@ -138,6 +153,11 @@ def test_existing_folder_needs_overwrite(run: Run, tmp_path: Path) -> None:
         ([], ["--vary is required"]),
         (["--vary", "t_us=0:1:10", "--set", "kappa=99"], ["--set kappa=99", "outside the range"]),
         (["--vary", "t_us=0:1:10", "--set", "t_us=0.3"], ["remove one of the two"]),
+        (
+            ["--vary", "t_us=0:1:3000", "--vary", "kappa=3:4:2000"],
+            ["6,000,000 points", "more than the 5,000,000 allowed", "fewer points"],
+        ),
+        (["--vary", "t_us=0:1:5000001"], ["at most 5,000,000 points", "split the range"]),
     ],
 )
 def test_usage_errors(run: Run, tmp_path: Path, args: list[str], fragments: list[str]) -> None:
