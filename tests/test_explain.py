@@ -39,6 +39,7 @@ from sim.explain import (
 )
 from sim.results import ScenarioSolution, solve_scenario
 from sim.scenario import load_scenario, parse_scenario_text
+from tests.games import CONTINUUM, TIES3, game_text
 
 
 @cache
@@ -286,50 +287,11 @@ def test_every_bundled_equilibrium_is_explained(path) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _game(name: str, a: str, b: str, rows: str = '"T", "B"', cols: str = '"L", "R"') -> str:
-    return f"""
-id = "{name}"
-title = "{name}"
-summary = "A test game."
-status = "illustrative"
-
-[[players]]
-id = "us"
-name = "US"
-strategies = [{rows}]
-
-[[players]]
-id = "cn"
-name = "China"
-strategies = [{cols}]
-
-[payoffs.matrix]
-us = {a}
-cn = {b}
-"""
-
-
-#: T / L and T / R pay (1, 1); the US plays T whatever happens and China is indifferent, so
-#: every mix of L and R against T is an equilibrium: a continuum with two extreme equilibria.
-CONTINUUM = _game("continuum", "[[1, 1], [0, 0]]", "[[1, 1], [1, 1]]")
-
-#: U / L and M / C both pay (3, 2). Against R the US is indifferent between U and M (1 each),
-#: and China keeps R a best reply (1.5) while 2 x_U <= 1.5 and 2 x_M <= 1.5, i.e. for
-#: x_U from 1/4 to 3/4: two mixed extreme equilibria on the same strategies (U & M / R),
-#: joined by a continuum. D pays (1, 1, 0), less than half U + half M (1.5, 1.5, 1).
-TIES3 = _game(
-    "ties3",
-    "[[3, 0, 1], [0, 3, 1], [1, 1, 0]]",
-    "[[2, 0, 1.5], [0, 2, 1.5], [0, 0, 0]]",
-    '"U", "M", "D"',
-    '"L", "C", "R"',
-)
-
 #: China is indifferent everywhere once D is gone; the US plays U when China puts at least as
 #: much weight on L as on C, M in the opposite case. Three maximal Nash subsets in one
 #: component: U against any mix of L, (L + C)/2 and R; M against any mix of C, (L + C)/2
 #: and R; and any mix of U and M against any mix of (L + C)/2 and R.
-CHAIN = _game(
+CHAIN = game_text(
     "chain",
     "[[3, 0, 1], [0, 3, 1], [1, 1, 0]]",
     "[[1, 1, 1], [1, 1, 1], [0, 0, 0]]",

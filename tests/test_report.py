@@ -33,6 +33,7 @@ from sim.report import (
     write_report,
 )
 from sim.scenario import load_scenario, parse_scenario_text
+from tests.games import CONTINUUM, TIES3
 
 # --------------------------------------------------------------------------------------
 # helpers
@@ -323,40 +324,6 @@ def test_caveats_cover_multiple_equilibria_and_degenerate_points() -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _game(name: str, a: str, b: str, rows: str = '"T", "B"', cols: str = '"L", "R"') -> str:
-    return f"""
-id = "{name}"
-title = "{name}"
-summary = "A test game."
-status = "illustrative"
-
-[[players]]
-id = "us"
-name = "US"
-strategies = [{rows}]
-
-[[players]]
-id = "cn"
-name = "China"
-strategies = [{cols}]
-
-[payoffs.matrix]
-us = {a}
-cn = {b}
-"""
-
-
-#: T / L and T / R pay (1, 1), and every mix of L and R against T is an equilibrium.
-CONTINUUM = _game("continuum", "[[1, 1], [0, 0]]", "[[1, 1], [1, 1]]")
-#: Two mixed equilibria on U & M / R (U 1/4 and U 3/4: China keeps R, worth 1.5, a best reply
-#: while 2 x_U <= 1.5 and 2 x_M <= 1.5), joined by a continuum; D is beaten by half U, half M.
-TIES3 = _game(
-    "ties3",
-    "[[3, 0, 1], [0, 3, 1], [1, 1, 0]]",
-    "[[2, 0, 1.5], [0, 2, 1.5], [0, 0, 0]]",
-    '"U", "M", "D"',
-    '"L", "C", "R"',
-)
 #: Solver terms the report must not show (they came from GameSolution.warnings).
 JARGON = (
     "maximal Nash subset",
