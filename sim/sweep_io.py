@@ -704,7 +704,21 @@ def summary_lines(result: SweepResult) -> list[str]:
         f"Regimes (each outcome written as {_possessive(row_player.name)} choice / "
         f"{_possessive(col_player.name)} choice):"
     )
-    lines.extend(f"  {regime_text(result, r)}" for r in result.regimes)
+    if len(result.axes) == 1:
+        lines.extend(f"  {regime_text(result, r)}" for r in result.regimes)
+    else:
+        # Cells lying exactly on a boundary (ties) have sets of their own; like the map, list
+        # them together after the regimes proper, so no line repeats a regime's description.
+        lines.extend(f"  {regime_text(result, r)}" for r in result.regimes if not r.degenerate)
+        ties = [r for r in result.regimes if r.degenerate]
+        if ties:
+            share = sum(r.share for r in ties)
+            numbers = ", ".join(str(r.index) for r in ties)
+            lines.append(
+                f"  grid points exactly on a boundary ({100 * share:.1f}% of the grid; "
+                f"regimes {numbers} in the CSV and JSON): ties, where extra or different mixed "
+                "equilibria appear"
+            )
     lines.append("")
     if len(result.axes) == 1:
         lines.append(
