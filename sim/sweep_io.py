@@ -1048,6 +1048,29 @@ def manifest_document(
     }
 
 
+def record_figure(folder: Path, target: Path, data: bytes, command: Sequence[str]) -> bool:
+    """Add a figure redrawn by ``tradegame plot`` to the folder's ``manifest.json``.
+
+    Only figures written inside the sweep folder are recorded (a manifest lists its own
+    folder's files); the redraw command is kept under ``"redrawn"``. The manifest is rewritten
+    atomically. Returns whether the manifest was updated.
+    """
+    manifest_path = folder / MANIFEST_NAME
+    if target.resolve().parent != folder.resolve() or not manifest_path.is_file():
+        return False
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    digest, size = _digest(data)
+    manifest.setdefault("files", {})[target.name] = {"sha256": digest, "bytes": size}
+    manifest["files"] = dict(sorted(manifest["files"].items()))
+    redrawn = manifest.setdefault("redrawn", {})
+    redrawn[target.name] = " ".join(_quote(c) for c in command)
+    atomic_write_text(manifest_path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return True
+
+
 def _digest(data: bytes | FileDigest) -> FileDigest:
     if isinstance(data, bytes):
         return hashlib.sha256(data).hexdigest(), len(data)

@@ -243,7 +243,7 @@ def plot(
     """Redraw the figure of a saved sweep (another format or style) without recomputing it."""
     from sim.plots import render_figure
     from sim.sweep import figure_view
-    from sim.sweep_io import atomic_write_bytes, figure_name, read_sweep
+    from sim.sweep_io import atomic_write_bytes, figure_name, read_sweep, record_figure
 
     result = read_sweep(folder)
     target = output if output is not None else folder / figure_name(result, fmt.value)
@@ -254,5 +254,8 @@ def plot(
         )
     if target.parent and not target.parent.is_dir():
         raise OutputExistsError(f"-o {target}: the folder {target.parent} does not exist")
-    atomic_write_bytes(target, render_figure(figure_view(result), fmt.value, style=style.value))
+    data = render_figure(figure_view(result), fmt.value, style=style.value)
+    atomic_write_bytes(target, data)
+    command = ["tradegame", "plot", str(folder), "--format", fmt.value, "--style", style.value]
+    record_figure(folder, target, data, command + (["-o", str(output)] if output else []))
     out(f"Wrote {target}")

@@ -60,3 +60,17 @@ def test_plot_2d_map(run: Run, tmp_path: Path) -> None:
 def test_plot_of_a_folder_that_is_not_a_sweep(run: Run, tmp_path: Path) -> None:
     assert_clean_error(run("plot", tmp_path), 3, "no sweep.json")
     assert_clean_error(run("plot", tmp_path / "missing"), 3, "no such folder")
+
+
+def test_redrawn_figure_is_recorded_in_the_manifest(run, tmp_path) -> None:
+    import json
+
+    folder = tmp_path / "sweep"
+    result = run("sweep", "rare-earths-for-chips", "--vary", "t_us=0:1.5:31", "-o", folder)
+    assert result.exit_code == 0, result.stderr
+    result = run("plot", folder, "--format", "png")
+    assert result.exit_code == 0, result.stderr
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "sweep.png" in manifest["files"]
+    assert manifest["redrawn"]["sweep.png"].startswith("tradegame plot ")
+    assert "sweep.csv" in manifest["files"]
