@@ -17,7 +17,7 @@ app = typer.Typer(
     name="tradegame",
     help="Game-theory negotiation simulator: every Nash equilibrium of a trade-negotiation "
     "scenario, tariff sweeps with exact regime boundaries, plots and reports.",
-    epilog="Start with: tradegame list, then tradegame solve rare-earths-for-chips",
+    epilog="Example: tradegame solve rare-earths-for-chips (start with: tradegame list)",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

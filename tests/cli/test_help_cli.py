@@ -26,3 +26,8 @@ def test_help_has_an_example(run, name: str) -> None:
 def test_no_arguments_prints_help(run) -> None:
     result = run()
     assert "solve" in result.stdout
+
+
+def test_top_level_help_has_an_example(run) -> None:
+    result = run("--help")
+    assert "Example: tradegame solve" in " ".join(result.stdout.split())
