@@ -1230,20 +1230,10 @@ def _components(ids: np.ndarray) -> np.ndarray:
     up = ids[:, :-1] == ids[:, 1:]
     u = np.concatenate([index[:-1, :][right], index[:, :-1][up]])
     v = np.concatenate([index[1:, :][right], index[:, 1:][up]])
-    parent = np.arange(nx * ny, dtype=np.int64)
-    while u.size:
-        pu, pv = parent[u], parent[v]
-        if np.array_equal(pu, pv):
-            break
-        low = np.minimum(pu, pv)
-        np.minimum.at(parent, pu, low)
-        np.minimum.at(parent, pv, low)
-        while True:
-            nxt = parent[parent]
-            if np.array_equal(nxt, parent):
-                break
-            parent = nxt
-    return parent.reshape(nx, ny)
+    # Same min-label propagation as the solver's equilibrium graphs: reuse it.
+    from sim.solver.components import connected_roots
+
+    return connected_roots(nx * ny, u.astype(np.int64), v.astype(np.int64)).reshape(nx, ny)
 
 
 _DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (1, -1), (-1, 1), (-1, -1))

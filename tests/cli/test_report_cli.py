@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import DATA, assert_clean_error
+from tests.games import CONTINUUM
 
 
 def test_html_report_of_a_bundled_game(run, tmp_path: Path) -> None:
@@ -106,28 +107,6 @@ def test_help_explains_the_formats(run) -> None:
     assert result.exit_code == 0
     for fragment in ("FILE.html", "FILE.pdf", "--vary", "--set", "--overwrite", "Example:"):
         assert fragment in result.stdout, fragment
-
-
-CONTINUUM = """
-id = "continuum"
-title = "A continuum of equilibria"
-summary = "The US plays T; China is indifferent between L and R."
-status = "illustrative"
-
-[[players]]
-id = "us"
-name = "US"
-strategies = ["T", "B"]
-
-[[players]]
-id = "cn"
-name = "China"
-strategies = ["L", "R"]
-
-[payoffs.matrix]
-us = [[1, 1], [0, 0]]
-cn = [[1, 1], [1, 1]]
-"""
 
 
 def test_report_of_a_continuum_in_plain_words(run, tmp_path: Path) -> None:
