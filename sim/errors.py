@@ -57,6 +57,13 @@ class OutputExistsError(TradegameError):
     exit_code = 6
 
 
+class OutputError(TradegameError):
+    """An output cannot be written: read-only folder, full disk, no permission, name too long,
+    or another run writing to the same folder."""
+
+    exit_code = 7
+
+
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "internal error (a bug in tradegame: please report it)",
@@ -65,5 +72,7 @@ EXIT_CODES: dict[int, str] = {
     4: "invalid scenario or game file (syntax, schema, refused formula, non-finite payoff)",
     5: "solver failure",
     6: "output already exists (use --overwrite)",
+    7: "output cannot be written (read-only, disk full, no permission, folder in use)",
     130: "interrupted (Ctrl-C)",
+    143: "stopped by a termination signal (SIGTERM)",
 }

@@ -20,23 +20,30 @@ from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-from sim.plots import (
-    BOUNDARY_VALUE,
-    LINE_COLOURS,
-    MARKER_NAME,
-    REGIME_NUMBER,
-    _cells_path,
-    _spread,
-    _stack_levels,
-    _wrap_to,
-    figure_1d,
-    regime_map,
-    render_figure,
-)
+from sim.figures import render_figure, sweep_figure
+from sim.figures.common import parameter_axis_label
+from sim.figures.regime_map import cells_path as _cells_path
+from sim.figures.style import BOUNDARY_VALUE, LINE_COLOURS, MARKER_NAME, REGIME_NUMBER
+from sim.figures.text import spread as _spread
+from sim.figures.text import stack_levels as _stack_levels
+from sim.figures.text import wrap_to as _wrap_to
 from sim.scenario import load_scenario
-from sim.sweep import SweepResult, parse_grid, run_sweep
+from sim.sweeps.grid import parse_grid
+from sim.sweeps.result import SweepResult
+from sim.sweeps.run import run_sweep
+from sim.words.numbers import exact_value
 
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def figure_1d(result: SweepResult, style: str = "slides") -> Figure:
+    assert len(result.axes) == 1
+    return sweep_figure(result, style=style)
+
+
+def regime_map(result: SweepResult, style: str = "slides") -> Figure:
+    assert len(result.axes) == 2
+    return sweep_figure(result, style=style)
 
 
 def flat(text: str) -> str:
@@ -143,9 +150,9 @@ def test_1d_title_reads_as_english(brink_1d: SweepResult) -> None:
 
 def test_1d_boundary_values_are_annotated(bundled_1d: SweepResult) -> None:
     fig = figure_1d(bundled_1d)
-    strip = axes_by_label(fig)["regimes:us"]
+    strip = axes_by_label(fig)["regimes:0"]
     notes = placed(strip, BOUNDARY_VALUE)
-    values = [b.value for b in bundled_1d.boundaries]
+    values = [b.value for b in bundled_1d.primary.boundaries]
     assert [t.get_text() for t in notes] == [f"{v:.4f}".rstrip("0").rstrip(".") for v in values]
     assert [t.get_text() for t in notes] == ["0.1", "0.5", "0.7", "1.1"]
     assert all(isinstance(t, Annotation) for t in notes)
@@ -159,9 +166,9 @@ def test_1d_crowded_boundaries_and_narrow_regimes_stay_legible(
     ladder_no_face: SweepResult,
 ) -> None:
     fig = laid_out(figure_1d(ladder_no_face))
-    assert len(ladder_no_face.boundaries) == 4
-    for player in ("us", "cn"):
-        strip = axes_by_label(fig)[f"regimes:{player}"]
+    assert len(ladder_no_face.primary.boundaries) == 4
+    for column, player in enumerate(("us", "cn")):
+        strip = axes_by_label(fig)[f"regimes:{column}"]
         values = placed(strip, BOUNDARY_VALUE)
         assert [t.get_text() for t in values] == ["0.3023", "0.5183", "0.7222", "0.7544"]
         assert_apart(fig, values)
@@ -170,7 +177,8 @@ def test_1d_crowded_boundaries_and_narrow_regimes_stay_legible(
         numbers = placed(strip, REGIME_NUMBER)
         assert [t.get_text() for t in numbers] == ["1", "2", "3", "4", "5"]
         assert_apart(fig, numbers)
-        names = placed(axes_by_label(fig)[f"markers:{player}"], MARKER_NAME)
+        names = placed(axes_by_label(fig)[f"markers:{column}"], MARKER_NAME)
+        assert player in ("us", "cn")
         assert {t.get_text() for t in names} == {
             "Liberation Day step",
             "April 9 step",
@@ -185,7 +193,7 @@ def test_1d_long_labels_are_wrapped_and_do_not_collide(brink_1d: SweepResult) ->
     fig = laid_out(figure_1d(brink_1d))
     axes = axes_by_label(fig)
     labels = [axes[f"payoff:{p}"].xaxis.label for p in ("us", "cn")]
-    expected = brink_1d.scenario.parameters["C_cn"].axis_label
+    expected = parameter_axis_label(brink_1d.scenario.parameters["C_cn"])
     assert all(flat(t.get_text()) == expected for t in labels)
     assert all("\n" in t.get_text() for t in labels)
     # the name and unit are not torn apart
@@ -202,21 +210,22 @@ def test_1d_long_labels_are_wrapped_and_do_not_collide(brink_1d: SweepResult) ->
 def test_1d_legends_name_equilibria_and_regimes(bundled_1d: SweepResult) -> None:
     fig = figure_1d(bundled_1d)
     axes = axes_by_label(fig)
-    eq = legend_texts(axes["key:equilibria"], "equilibria")
+    eq = legend_texts(axes["key:lines"], "lines")
     for label in ("Ease / Resume", "Maintain / License slowly", "Tighten / Restrict"):
         assert label in eq
     assert "mixed (Ease & Maintain / Resume & License slowly)" in eq
     regimes = legend_texts(axes["key:regimes"], "regimes")
-    assert regimes[0] == "1: t_us < 0.1000: Ease / Resume is the only equilibrium"
-    assert regimes[-1] == "5: t_us > 1.1000: Tighten / Restrict is the only equilibrium"
-    assert len(regimes) == len(bundled_1d.regimes)
+    first, last = (exact_value(v, "fraction") for v in (0.1, 1.1))
+    assert regimes[0] == f"1: t_us < {first}: Ease / Resume is the only equilibrium"
+    assert regimes[-1] == f"5: t_us > {last}: Tighten / Restrict is the only equilibrium"
+    assert len(regimes) == len(bundled_1d.primary.regimes)
 
 
 def test_1d_markers_are_drawn_and_named(bundled_1d: SweepResult) -> None:
     fig = laid_out(figure_1d(bundled_1d))
     axes = axes_by_label(fig)
-    for player in ("us", "cn"):
-        names = placed(axes[f"markers:{player}"], MARKER_NAME)
+    for column in (0, 1):
+        names = placed(axes[f"markers:{column}"], MARKER_NAME)
         texts = [flat(t.get_text()) for t in names]
         assert "Geneva truce / London framework" in texts  # same tariff, one label
         assert "April peak" in texts
@@ -256,17 +265,18 @@ def test_regime_map_content(chips_2d: SweepResult) -> None:
     axes = axes_by_label(fig)
     ax = axes["map"]
     params = chips_2d.scenario.parameters
-    assert flat(ax.get_xlabel()) == params["t_us"].axis_label
-    assert flat(ax.get_ylabel()) == params["kappa"].axis_label
+    assert flat(ax.get_xlabel()) == parameter_axis_label(params["t_us"])
+    assert flat(ax.get_ylabel()) == parameter_axis_label(params["kappa"])
     entries = legend_texts(axes["key"], "regimes")
-    shown = [r for r in chips_2d.regimes if not r.degenerate]
+    part = chips_2d.primary
+    shown = [r for r in part.regimes if not r.tie]
     for regime in shown:
-        assert any(e.startswith(f"{regime.index}: {regime.description}") for e in entries)
+        assert any(e.startswith(f"{regime.index}: {part.describe(regime.label)}") for e in entries)
     assert entries[-1] == "boundary located to 1e-9"
     numbers = {t.get_text() for t in placed(ax, REGIME_NUMBER)}
     assert numbers == {str(r.index) for r in shown}  # every regime carries its number
     scatter = [c for c in ax.collections if c.get_label() == "boundary points"]
-    assert np.shape(scatter[0].get_offsets())[0] == len(chips_2d.boundaries)
+    assert np.shape(scatter[0].get_offsets())[0] == len(part.boundaries)
     marker_texts = {flat(t.get_text()) for t in placed(ax, MARKER_NAME)}
     assert "April peak" in marker_texts
 
@@ -276,11 +286,11 @@ def test_regime_map_labels_small_regimes_and_wraps_long_labels(ladder_2d: SweepR
     ax = axes_by_label(fig)["map"]
     params = ladder_2d.scenario.parameters
     ylabel = ax.get_ylabel()
-    assert flat(ylabel) == params["phi"].axis_label
+    assert flat(ylabel) == parameter_axis_label(params["phi"])
     assert "\n" in ylabel
     assert ylabel.split("\n")[-1].endswith("(phi, USD bn/yr per unit tariff)")
     assert extent(fig, ax.yaxis.label).height <= ax.get_window_extent().height
-    shown = [r for r in ladder_2d.regimes if not r.degenerate]
+    shown = [r for r in ladder_2d.primary.regimes if not r.tie]
     small = [r for r in shown if r.share < 0.01]
     assert small  # this sweep has regimes too small to hold their number
     numbers = placed(ax, REGIME_NUMBER)
@@ -324,13 +334,6 @@ def test_nothing_is_clipped_in_either_style(
 ) -> None:
     assert_inside_the_figure(laid_out(figure_1d(ladder_no_face, style=style)))
     assert_inside_the_figure(laid_out(regime_map(ladder_2d, style=style)))
-
-
-def test_wrong_dimension_is_refused(bundled_1d: SweepResult, chips_2d: SweepResult) -> None:
-    with pytest.raises(ValueError, match="one parameter"):
-        figure_1d(chips_2d)
-    with pytest.raises(ValueError, match="two parameters"):
-        regime_map(bundled_1d)
 
 
 def test_spread_keeps_order_and_room() -> None:
@@ -395,8 +398,9 @@ def test_cli_import_does_not_load_matplotlib_and_plots_never_use_pyplot(tmp_path
         "import sim.cli.app\n"
         "assert 'matplotlib' not in sys.modules, 'import sim.cli loaded matplotlib'\n"
         "from sim.scenario import load_scenario\n"
-        "from sim.sweep import parse_grid, run_sweep\n"
-        "from sim.plots import render_figure\n"
+        "from sim.sweeps.grid import parse_grid\n"
+        "from sim.sweeps.run import run_sweep\n"
+        "from sim.figures import render_figure\n"
         f"s = load_scenario({str(DATA / 're-chips.toml')!r})\n"
         "r = run_sweep(s, parse_grid(['t_us=0:1.5:11'], s, {}))\n"
         "render_figure(r, 'png')\n"

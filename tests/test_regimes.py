@@ -7,17 +7,21 @@ import math
 import numpy as np
 import pytest
 
-from sim.regimes import (
+from sim.analyses.nash import decode_support, support_codes, support_set_keys
+from sim.sweeps.boundaries import (
     Crossing,
-    Signature,
-    describe_signature,
-    equilibrium_label,
-    locate_boundaries,
     merge_crossings,
     refine_segments,
-    signatures_from_arrays,
     trim_edge_slivers,
 )
+from sim.sweeps.boundaries import locate_boundaries as locate_any
+from sim.words.nash import Signature, describe_signature, equilibrium_label
+
+
+def locate_boundaries(names, axes_values, ids, labels, evaluate):
+    """Boundaries of a test analysis' labels."""
+    return locate_any("test", names, axes_values, ids, labels, evaluate)
+
 
 ROWS = ("Ease", "Maintain", "Tighten")
 COLS = ("Resume", "License slowly", "Restrict")
@@ -89,7 +93,8 @@ def test_signatures_from_arrays_groups_by_supports() -> None:
     game = np.array([0, 1, 1, 2])
     row = np.array([[1, 0, 0], [1, 0, 0], [0.5, 0.5, 0], [1, 0, 0]], dtype=float)
     col = np.array([[1, 0, 0], [1, 0, 0], [0.4, 0.6, 0], [1, 0, 0]], dtype=float)
-    ids, sigs = signatures_from_arrays(game, row, col, 3)
+    keys, ids = support_set_keys(game, support_codes(row, col), 3, 6)
+    sigs = [frozenset(decode_support(c, 3) for c in key) for key in keys]
     assert ids.tolist() == [0, 1, 0]
     assert sigs[0] == A
     assert sigs[1] == frozenset({((0,), (0,)), ((0, 1), (0, 1))})

@@ -18,34 +18,52 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sim.sweep
-import sim.sweep_io
-from sim.regimes import signatures_from_arrays, support_set_keys
+import sim.files.folder
+import sim.files.reader
+import sim.files.tidy
+import sim.sweeps.run
+from sim.analyses import REGISTRY
+from sim.analyses.nash import support_codes, support_set_keys
+from sim.files.folder import write_sweep as write_any
+from sim.files.reader import read_sweep as read_any
+from sim.files.text import float_text, format_float, int_text, join_rows, lookup_text
+from sim.run import RunSpec
 from sim.scenario import Scenario, load_scenario
-from sim.sweep import (
-    FIGURE_POINTS,
-    BranchTracker,
-    SweepResult,
-    chunk_points,
-    figure_view,
-    parse_grid,
-    run_sweep,
-    sample_points,
-    support_codes,
-    track_branches,
-)
-from sim.sweep_io import (
-    float_text,
-    format_float,
-    int_text,
-    join_rows,
-    lookup_text,
-    read_sweep,
-    write_sweep,
-)
+from sim.sweeps.branches import BranchTracker
+from sim.sweeps.branches import track_branches as track_codes
+from sim.sweeps.grid import parse_grid
+from sim.sweeps.run import chunk_points
+from sim.sweeps.run import run_sweep as run_any
+from sim.sweeps.sample import FIGURE_POINTS, figure_view, sample_points
+from tests.sweep_view import NashView, nash_view
 
 DATA = Path(__file__).resolve().parent / "data"
-COMMAND = ["tradegame", "sweep"]
+RUN = RunSpec("sweep", "re-chips.toml")
+NASH = [a for a in REGISTRY if a.name == "nash"]
+
+
+def run_sweep(*args, **kwargs) -> NashView:
+    """A Nash-only sweep, seen through its Nash part."""
+    return nash_view(run_any(*args, analyses=NASH, **kwargs))
+
+
+def write_sweep(view: NashView, folder: Path, figures: dict[str, bytes]) -> None:
+    write_any(view.result, folder, run=RUN, figures=figures)
+
+
+def read_sweep(folder: Path) -> NashView:
+    return nash_view(read_any(folder))
+
+
+def track_branches(point, row, col, shape):
+    """Branches of equilibria followed by their supports and profiles."""
+    return track_codes(
+        point,
+        support_codes(row, col),
+        np.concatenate([row, col], axis=1),
+        shape,
+        row.shape[1] + col.shape[1],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -127,14 +145,11 @@ def random_equilibria(seed: int, n_points: int, m: int, n: int) -> tuple[np.ndar
 
 def test_signature_grouping_equals_the_loop() -> None:
     point, row, col = random_equilibria(1, 300, 3, 3)
-    keys, inverse = support_set_keys(point, row, col, 300)
+    keys, inverse = support_set_keys(point, support_codes(row, col), 300, 6)
     loop = signature_loop(point, row, col, 300)
     assert [keys[i] for i in inverse] == loop
     firsts = [loop.index(k) for k in keys]
     assert firsts == sorted(firsts)  # numbered in order of first appearance
-    ids, sigs = signatures_from_arrays(point, row, col, 300)
-    assert ids.tolist() == inverse.tolist()
-    assert len(sigs) == len(keys)
 
 
 def old_track_branches(
@@ -190,31 +205,36 @@ def test_chunked_tracking_equals_the_whole_grid_loop(shape: tuple[int, ...]) -> 
     rng = np.random.default_rng(3)
     for _ in range(5):
         cuts = np.unique(np.r_[0, rng.integers(1, n_points, 4), n_points])
-        tracker = BranchTracker(shape, 2, 3)
+        tracker = BranchTracker(shape, 5, 5)
+        codes, vectors = support_codes(row, col), np.concatenate([row, col], axis=1)
         labels = []
         for start, stop in itertools.pairwise(cuts):
             mine = (point >= start) & (point < stop)
-            labels.append(tracker.add(int(start), int(stop), point[mine], row[mine], col[mine]))
+            labels.append(
+                tracker.add(int(start), int(stop), point[mine], codes[mine], vectors[mine])
+            )
         branch = tracker.finish()[np.concatenate(labels)]
         assert branch.tolist() == expected.tolist()
 
 
 def test_tracker_refuses_chunks_out_of_order() -> None:
-    tracker = BranchTracker((10,), 2, 2)
+    tracker = BranchTracker((10,), 4, 4)
     with pytest.raises(ValueError, match="grid order"):
-        tracker.add(3, 5, np.zeros(0, dtype=np.int64), np.zeros((0, 2)), np.zeros((0, 2)))
+        tracker.add(
+            3, 5, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, 4))
+        )
 
 
 # --------------------------------------------------------------------------------------
 # chunked and streamed sweeps = the in-memory, whole-grid sweep
 
 
-def assert_same_sweep(a: SweepResult, b: SweepResult) -> None:
-    for name in ("degenerate", "count", "signature_id", "regime_id"):
+def assert_same_sweep(a: NashView, b: NashView) -> None:
+    for name in ("degenerate", "count", "label_id", "regime_id"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
     for name in ("point", "row", "col", "payoffs", "component", "branch"):
         assert getattr(a, name).tobytes() == getattr(b, name).tobytes(), name
-    assert a.signatures == b.signatures
+    assert a.labels == b.labels
     assert a.boundaries == b.boundaries
     assert a.regimes == b.regimes
 
@@ -222,14 +242,14 @@ def assert_same_sweep(a: SweepResult, b: SweepResult) -> None:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of 7 grid points, so chunk edges fall everywhere (also on degenerate points)."""
-    monkeypatch.setattr(sim.sweep, "chunk_points", lambda m, n: 7)
+    monkeypatch.setattr(sim.sweeps.run, "chunk_points", lambda m, n, analyses: 7)
 
 
 def test_chunks_are_sized_to_the_game() -> None:
-    assert chunk_points(2, 2) == 1 << 16
-    assert 50_000 <= chunk_points(3, 3) <= 1 << 16  # about 8 MB of payoffs
-    assert 8_000 <= chunk_points(6, 6) <= 16_384
-    assert chunk_points(10, 10) >= 1
+    assert chunk_points(2, 2, NASH) == 1 << 16
+    assert 50_000 <= chunk_points(3, 3, NASH) <= 1 << 16  # about 8 MB of payoffs
+    assert 8_000 <= chunk_points(6, 6, NASH) <= 16_384
+    assert chunk_points(10, 10, NASH) >= 1
 
 
 @pytest.mark.parametrize("specs", [["t_us=0:1.5:31"], ["t_us=0:1.5:16", "kappa=3:30:10"]])
@@ -238,7 +258,7 @@ def test_chunked_sweep_equals_one_chunk(
 ) -> None:
     axes = parse_grid(specs, re_chips, {})
     whole = run_sweep(re_chips, axes)
-    monkeypatch.setattr(sim.sweep, "chunk_points", lambda m, n: 7)
+    monkeypatch.setattr(sim.sweeps.run, "chunk_points", lambda m, n, analyses: 7)
     assert_same_sweep(run_sweep(re_chips, axes), whole)
 
 
@@ -254,11 +274,11 @@ def test_streamed_files_equal_in_memory_files(
     spill = tmp_path / "spill"
     spill.mkdir()
     streamed = run_sweep(re_chips, axes, spill_dir=spill)
-    assert streamed.rows is not None
-    assert streamed.rows.n_rows == memory.point.shape[0] == streamed.n_rows
+    assert streamed.spilled is not None
+    assert streamed.spilled.n_rows == memory.point.shape[0] == streamed.n_rows
     assert_same_sweep(streamed, memory)  # small grids keep every equilibrium in memory too
-    write_sweep(memory, tmp_path / "a", command=COMMAND, figures={"f.svg": b"<svg/>"})
-    write_sweep(streamed, tmp_path / "b", command=COMMAND, figures={"f.svg": b"<svg/>"})
+    write_sweep(memory, tmp_path / "a", figures={"f.svg": b"<svg/>"})
+    write_sweep(streamed, tmp_path / "b", figures={"f.svg": b"<svg/>"})
     for name in ("sweep.csv", "sweep.json", "f.svg"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert len(list((tmp_path / "b").iterdir())) == n_files
@@ -268,10 +288,11 @@ def test_big_sweeps_keep_rows_in_the_csv_only(
     re_chips: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above JSON_ROWS_MAX_POINTS the JSON lists branches; reading back uses the CSV."""
-    monkeypatch.setattr(sim.sweep_io, "JSON_ROWS_MAX_POINTS", 10)
-    monkeypatch.setattr(sim.sweep_io, "_ROWS_PER_BLOCK", 5)  # points cut across blocks
+    monkeypatch.setattr(sim.files.folder, "JSON_ROWS_MAX_POINTS", 10)
+    monkeypatch.setattr(sim.files.tidy, "ROWS_PER_BLOCK", 5)  # points cut across blocks
+    monkeypatch.setattr(sim.files.reader, "_ROWS_PER_BATCH", 5)
     result = run_sweep(re_chips, parse_grid(["t_us=0:1.5:31"], re_chips, {}))
-    write_sweep(result, tmp_path / "o", command=COMMAND, figures={})
+    write_sweep(result, tmp_path / "o", figures={})
     doc = json.loads((tmp_path / "o" / "sweep.json").read_text(encoding="utf-8"))
     assert "equilibria" not in doc
     assert doc["rows"]["file"] == "sweep.csv"
@@ -282,11 +303,11 @@ def test_big_sweeps_keep_rows_in_the_csv_only(
     assert branches[0]["label"] == "Ease / Resume"
     assert branches[0]["extent"]["t_us"] == [0.0, 0.5]  # the deal holds up to t_us = 0.5
     back = read_sweep(tmp_path / "o")
-    for name in ("point", "branch", "degenerate", "count", "regime_id", "signature_id"):
+    for name in ("point", "branch", "degenerate", "count", "regime_id", "label_id"):
         assert np.array_equal(getattr(back, name), getattr(result, name)), name
     assert np.allclose(back.row, result.row, atol=1e-11)
     assert np.allclose(back.payoffs, result.payoffs, rtol=1e-11)
-    assert back.signatures == result.signatures
+    assert back.labels == result.labels
 
 
 def test_long_sweeps_are_drawn_from_an_even_sample(re_chips: Scenario, tmp_path: Path) -> None:
@@ -301,7 +322,10 @@ def test_long_sweeps_are_drawn_from_an_even_sample(re_chips: Scenario, tmp_path:
     assert np.array_equal(streamed.sample, sample)
     assert sample.size == FIGURE_POINTS
     assert np.array_equal(np.unique(streamed.point), sample)  # only the sample in memory
-    view, view_memory = figure_view(streamed), figure_view(memory)
+    view, view_memory = (
+        nash_view(figure_view(streamed.result)),
+        nash_view(figure_view(memory.result)),
+    )
     assert view.axes[0].n == FIGURE_POINTS
     assert_same_sweep(view, view_memory)
     # each sampled point sits within half an original step of its true value
@@ -309,12 +333,12 @@ def test_long_sweeps_are_drawn_from_an_even_sample(re_chips: Scenario, tmp_path:
     assert np.max(np.abs(view.axes[0].values - true)) <= 0.5 * (1.5 / (axes[0].n - 1)) + 1e-15
     assert view.branch.max() + 1 == np.unique(view.branch).size  # renumbered without gaps
     # the whole table is still on disk, in order
-    blocks = list(streamed.row_blocks(1000))
+    blocks = list(streamed.item_blocks(1000))
     assert sum(b.point.shape[0] for b in blocks) == memory.point.shape[0]
     assert np.array_equal(np.concatenate([b.branch for b in blocks]), memory.branch)
-    assert figure_view(memory) is not memory
+    assert figure_view(memory.result) is not memory.result
     small = run_sweep(re_chips, parse_grid(["t_us=0:1.5:31"], re_chips, {}))
-    assert figure_view(small) is small
+    assert figure_view(small.result) is small.result
 
 
 @pytest.mark.slow
@@ -327,8 +351,8 @@ def test_parallel_sweep_equals_serial(
     spill.mkdir()
     parallel = run_sweep(re_chips, axes, jobs=2, spill_dir=spill)
     assert_same_sweep(parallel, serial)
-    write_sweep(serial, tmp_path / "a", command=COMMAND, figures={})
-    write_sweep(parallel, tmp_path / "b", command=COMMAND, figures={})
+    write_sweep(serial, tmp_path / "a", figures={})
+    write_sweep(parallel, tmp_path / "b", figures={})
     for name in ("sweep.csv", "sweep.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 

@@ -7,17 +7,40 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.analyses.nash import support_codes
 from sim.errors import UsageError
-from sim.regimes import signature_labels
 from sim.scenario import Scenario, load_scenario
 from sim.solver import solve_game
-from sim.sweep import GridAxis, parse_grid, parse_vary, run_sweep, track_branches
-from sim.sweep_io import summary_lines
+from sim.sweeps.branches import track_branches as track_codes
+from sim.sweeps.grid import GridAxis, parse_grid, parse_vary
+from sim.sweeps.run import run_sweep as run_any
+from sim.words.nash import signature_labels
+from sim.words.numbers import exact_value
+from sim.words.sweep import summary_lines
+from tests.sweep_view import NashView, nash_view
 
 ROWS = ("Ease", "Maintain", "Tighten")
 COLS = ("Resume", "License slowly", "Restrict")
 
 DATA = Path(__file__).resolve().parent / "data"
+
+
+def run_sweep(*args, **kwargs) -> NashView:
+    """A sweep of the Nash analysis, read through its flat view."""
+    return nash_view(run_any(*args, **kwargs))
+
+
+def track_branches(point, row, col, shape):
+    """Branches of equilibria followed by their supports and profiles."""
+    return track_codes(
+        point,
+        support_codes(row, col),
+        np.concatenate([row, col], axis=1),
+        shape,
+        row.shape[1] + col.shape[1],
+    )
+
+
 RHO_RE_CHIPS = 8.0  # China's leverage from US tightening, written into the re-chips formula
 
 
@@ -86,7 +109,7 @@ def test_re_chips_regimes_match_the_closed_form(re_chips: Scenario) -> None:
     assert len(result.regimes) == 5
     for regime, lo, hi in zip(result.regimes, cuts[:-1], cuts[1:], strict=True):
         expected = pure_equilibria_closed_form(0.5 * (lo + hi), kappa, beta, RHO_RE_CHIPS)
-        pure = {lab for lab in signature_labels(regime.signature, ROWS, COLS) if "mixed" not in lab}
+        pure = {lab for lab in signature_labels(regime.label, ROWS, COLS) if "mixed" not in lab}
         assert pure == expected
         assert regime.low is not None
         assert regime.high is not None
@@ -103,18 +126,19 @@ def test_bundled_scenario_regime_table_in_words() -> None:
     cuts = closed_form_boundaries(kappa, beta, rho)
     result = run_sweep(scenario, parse_grid(["t_us=0:1.5:301"], scenario, {}))
     assert np.allclose([b.value for b in result.boundaries], cuts, atol=1e-6, rtol=0)
-    lines = summary_lines(result)
+    lines = summary_lines(result.result)
     edges = [0.0, *cuts, 1.5]
     for k in range(len(edges) - 1):
         pure = sorted(
             pure_equilibria_closed_form(0.5 * (edges[k] + edges[k + 1]), kappa, beta, rho)
         )
+        text = [exact_value(c, "fraction") for c in cuts]
         if k == 0:
-            where = f"t_us < {cuts[0]:.4f}"
+            where = f"t_us < {text[0]}"
         elif k == len(cuts):
-            where = f"t_us > {cuts[-1]:.4f}"
+            where = f"t_us > {text[-1]}"
         else:
-            where = f"{cuts[k - 1]:.4f} < t_us < {cuts[k]:.4f}"
+            where = f"{text[k - 1]} < t_us < {text[k]}"
         line = next(x for x in lines if x.strip().startswith(where + ":"))
         if len(pure) == 1:
             assert line.strip() == f"{where}: {pure[0]} is the only equilibrium"
@@ -261,9 +285,9 @@ def test_every_sweep_point_is_the_single_game_solution_bit_for_bit(
     ref: str, specs: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Chunks of 7 points, so chunk edges fall next to and on the degenerate points."""
-    import sim.sweep
+    import sim.sweeps.run
 
-    monkeypatch.setattr(sim.sweep, "chunk_points", lambda m, n: 7)
+    monkeypatch.setattr(sim.sweeps.run, "chunk_points", lambda m, n, analyses: 7)
     scenario = load_scenario(DATA / f"{ref}.toml" if ref == "re-chips" else ref)
     axes = parse_grid(specs, scenario, {})
     result = run_sweep(scenario, axes)

@@ -13,21 +13,32 @@ import numpy as np
 import pytest
 
 from sim.errors import InputFileError, OutputExistsError
+from sim.files.atomic import atomic_write_bytes, check_output_folder
+from sim.files.document import summary_document
+from sim.files.folder import sweep_json_text
+from sim.files.folder import write_sweep as write_any
+from sim.files.reader import read_sweep as read_any
+from sim.files.text import format_float
+from sim.files.tidy import csv_text
+from sim.run import RunSpec
 from sim.scenario import load_scenario
-from sim.sweep import SweepResult, parse_grid, run_sweep
-from sim.sweep_io import (
-    atomic_write_bytes,
-    csv_text,
-    format_float,
-    prepare_output_folder,
-    read_sweep,
-    summary_document,
-    sweep_json_text,
-    write_sweep,
-)
+from sim.sweeps.grid import parse_grid
+from sim.sweeps.result import SweepResult
+from sim.sweeps.run import run_sweep
+from tests.sweep_view import NashView, nash_view
 
 DATA = Path(__file__).resolve().parent / "data"
-COMMAND = ["tradegame", "sweep", "re-chips.toml", "--vary", "t_us=0:1.5:31", "-o", "out"]
+RUN = RunSpec("sweep", "re-chips.toml", vary=("t_us=0:1.5:31",), output="out")
+
+
+def write_sweep(result, folder, *, command=RUN, figures, overwrite=False):
+    """Write a sweep folder (the run recorded is RUN)."""
+    return write_any(result, folder, run=command, figures=figures, overwrite=overwrite)
+
+
+def read_sweep(folder: Path) -> NashView:
+    """A saved sweep, seen through its Nash part."""
+    return nash_view(read_any(folder))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +71,7 @@ def test_format_float(value: float, text: str) -> None:
 
 def test_csv_has_one_row_per_point_and_equilibrium(result: SweepResult) -> None:
     rows = list(csv.DictReader(io.StringIO(csv_text(result))))
-    assert len(rows) == result.point.shape[0]
+    assert len(rows) == nash_view(result).point.shape[0]
     assert list(rows[0]) == [
         "t_us", "branch", "label", "pure",
         "prob_us_Ease", "prob_us_Maintain", "prob_us_Tighten",
@@ -117,33 +128,36 @@ def test_summary_document_is_plain_json(result_2d: SweepResult) -> None:
 
 def test_write_read_round_trip(tmp_path: Path, result: SweepResult) -> None:
     folder = tmp_path / "out"
-    written = write_sweep(result, folder, command=COMMAND, figures={"sweep.svg": b"<svg/>"})
+    written = write_sweep(result, folder, figures={"sweep.svg": b"<svg/>"})
     assert [p.name for p in written] == ["sweep.csv", "sweep.json", "sweep.svg", "manifest.json"]
     back = read_sweep(folder)
-    assert back.axes == result.axes
-    assert back.fixed == result.fixed
-    assert np.array_equal(back.point, result.point)
-    assert np.allclose(back.row, result.row, atol=1e-11)
-    assert np.allclose(back.payoffs, result.payoffs, rtol=1e-11)
-    assert np.array_equal(back.branch, result.branch)
-    assert np.array_equal(back.degenerate, result.degenerate)
-    assert np.array_equal(back.regime_id, result.regime_id)
-    assert [r.signature for r in back.regimes] == [r.signature for r in result.regimes]
+    mine = nash_view(result)
+    assert back.axes == mine.axes
+    assert back.fixed == mine.fixed
+    assert np.array_equal(back.point, mine.point)
+    assert np.allclose(back.row, mine.row, atol=1e-11)
+    assert np.allclose(back.payoffs, mine.payoffs, rtol=1e-11)
+    assert np.array_equal(back.branch, mine.branch)
+    assert np.array_equal(back.degenerate, mine.degenerate)
+    assert np.array_equal(back.regime_id, mine.regime_id)
+    assert [r.label for r in back.regimes] == [r.label for r in mine.regimes]
     assert [(b.before, b.after, b.tie) for b in back.boundaries] == [
-        (b.before, b.after, b.tie) for b in result.boundaries
+        (b.before, b.after, b.tie) for b in mine.boundaries
     ]
-    assert np.allclose([b.value for b in back.boundaries], [b.value for b in result.boundaries])
+    assert np.allclose([b.value for b in back.boundaries], [b.value for b in mine.boundaries])
     # a saved sweep writes the same data again
-    assert sweep_json_text(back) == sweep_json_text(result)
+    assert sweep_json_text(back.result) == sweep_json_text(result)
 
 
 def test_manifest(tmp_path: Path, result: SweepResult) -> None:
     folder = tmp_path / "out"
-    write_sweep(result, folder, command=COMMAND, figures={"sweep.svg": b"<svg/>"})
+    write_sweep(result, folder, figures={"sweep.svg": b"<svg/>"})
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["tool"] == "tradegame"
     assert manifest["version"]
-    assert manifest["command"] == " ".join(COMMAND)
+    assert manifest["command"] == RUN.command_line()
+    assert manifest["argv"] == RUN.argv()
+    assert manifest["analyses"] == list(result.parts)
     assert manifest["scenario"]["id"] == "re-chips"
     expected_hash = hashlib.sha256((DATA / "re-chips.toml").read_bytes()).hexdigest()
     assert manifest["scenario"]["content_hash"] == expected_hash
@@ -162,25 +176,25 @@ def test_existing_folder_is_not_overwritten(tmp_path: Path, result: SweepResult)
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
     with pytest.raises(OutputExistsError, match="--overwrite"):
-        write_sweep(result, folder, command=COMMAND, figures={})
-    write_sweep(result, folder, command=COMMAND, figures={}, overwrite=True)
+        write_sweep(result, folder, figures={})
+    write_sweep(result, folder, figures={}, overwrite=True)
     assert (folder / "notes.txt").read_text() == "mine"  # never deletes files it did not write
 
 
 def test_overwrite_replaces_a_figure_of_another_format(tmp_path: Path, result: SweepResult) -> None:
     folder = tmp_path / "out"
-    write_sweep(result, folder, command=COMMAND, figures={"sweep.svg": b"<svg/>"})
-    write_sweep(result, folder, command=COMMAND, figures={"sweep.png": b"png"}, overwrite=True)
+    write_sweep(result, folder, figures={"sweep.svg": b"<svg/>"})
+    write_sweep(result, folder, figures={"sweep.png": b"png"}, overwrite=True)
     assert not (folder / "sweep.svg").exists()
     assert (folder / "sweep.png").exists()
 
 
 def test_empty_existing_folder_and_file_target(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    assert prepare_output_folder(tmp_path / "empty", overwrite=False).is_dir()
+    check_output_folder(tmp_path / "empty", overwrite=False)
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputExistsError, match="not a folder"):
-        prepare_output_folder(tmp_path / "file", overwrite=True)
+        check_output_folder(tmp_path / "file", overwrite=True)
 
 
 def test_interrupted_write_leaves_no_partial_file(
@@ -217,15 +231,27 @@ def test_read_sweep_errors(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="not a tradegame sweep"):
         read_sweep(tmp_path)
     (tmp_path / "sweep.json").write_text('{"kind": "tradegame sweep", "schema_version": 1}')
-    with pytest.raises(InputFileError, match="incomplete or damaged"):
-        read_sweep(tmp_path)
+    with pytest.raises(InputFileError, match=r"do not match the folder's manifest\.json"):
+        read_sweep(tmp_path)  # no manifest vouches for these files
+
+
+def test_read_sweep_refuses_files_that_do_not_match_the_manifest(
+    tmp_path: Path, result: SweepResult, result_2d: SweepResult
+) -> None:
+    """A folder whose CSV comes from another run (an interrupted overwrite) is not redrawn."""
+    write_sweep(result, tmp_path / "a", figures={})
+    write_sweep(result_2d, tmp_path / "b", figures={})
+    (tmp_path / "a" / "sweep.csv").write_bytes((tmp_path / "b" / "sweep.csv").read_bytes())
+    with pytest.raises(InputFileError, match=r"sweep\.csv does not match"):
+        read_sweep(tmp_path / "a")
 
 
 def test_2d_round_trip(tmp_path: Path, result_2d: SweepResult) -> None:
-    write_sweep(result_2d, tmp_path / "m", command=COMMAND, figures={})
+    write_sweep(result_2d, tmp_path / "m", figures={})
     back = read_sweep(tmp_path / "m")
+    mine = nash_view(result_2d)
     assert back.shape == (16, 10)
-    assert np.array_equal(back.regime_id, result_2d.regime_id)
+    assert np.array_equal(back.regime_id, mine.regime_id)
     assert [b.where for b in back.boundaries] == [
-        pytest.approx(dict(b.where), abs=1e-12) for b in result_2d.boundaries
+        pytest.approx(dict(b.where), abs=1e-12) for b in mine.boundaries
     ]

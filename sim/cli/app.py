@@ -5,13 +5,16 @@ Each command lives in its own module and only parses options, calls core functio
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import suppress
 from typing import Annotated
 
 import typer
 
 from sim import __version__
 from sim.cli import info_cmd, report_cmd, scenario_cmds, solve_cmd, sweep_cmd
+from sim.cli.output import Terminated, on_sigterm
 
 app = typer.Typer(
     name="tradegame",
@@ -84,6 +87,8 @@ def main(argv: list[str] | None = None) -> None:
     Typer would show command-line mistakes (an unknown option, a missing argument) in a framed
     panel; like every other mistake they get one line on stderr and exit code 2 instead.
     """
+    with suppress(ValueError, OSError):  # not in the main thread: leave SIGTERM alone
+        signal.signal(signal.SIGTERM, on_sigterm)
     try:
         code = app(args=argv, standalone_mode=False)
     except Exception as error:
@@ -101,4 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         typer.echo("tradegame: interrupted", err=True)
         sys.exit(130)
+    except Terminated:
+        typer.echo("tradegame: stopped by a termination signal", err=True)
+        sys.exit(143)
     sys.exit(code if isinstance(code, int) else 0)

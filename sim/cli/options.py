@@ -47,3 +47,15 @@ MethodOpt = Annotated[
         "or nashpy's support, vertex or lemke-howson.",
     ),
 ]
+
+AnalysisOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--analysis",
+        "-a",
+        metavar="NAME",
+        help="An analysis to run (repeatable; default: those that apply to the scenario; "
+        "see 'tradegame list --analyses').",
+        show_default=False,
+    ),
+]

@@ -22,6 +22,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class Terminated(BaseException):
+    """SIGTERM (e.g. from ``timeout``), raised like Ctrl-C so that clean-ups run."""
+
+
+def on_sigterm(signum: int, frame: object) -> None:
+    """Signal handler: turn SIGTERM into :class:`Terminated`."""
+    raise Terminated()
+
+
 def out(text: str = "") -> None:
     """Write a line of results to stdout."""
     typer.echo(text)
@@ -60,6 +69,9 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             typer.echo("tradegame: interrupted", err=True)
             raise typer.Exit(130) from None
+        except Terminated:
+            typer.echo("tradegame: stopped by a termination signal", err=True)
+            raise typer.Exit(143) from None
         except BrokenPipeError:
             # e.g. `tradegame list | head -1`: the reader left; nothing to report.
             sys.stderr.close()

@@ -1,13 +1,10 @@
-"""``tradegame solve``: every Nash equilibrium of a scenario at one parameter point."""
+"""``tradegame solve``: every analysis of a scenario at one parameter point."""
 
 from __future__ import annotations
 
-from sim.cli.options import JsonOpt, MethodOpt, ScenarioArg, SetOpt
+from sim.cli.options import AnalysisOpt, JsonOpt, MethodOpt, ScenarioArg, SetOpt
 from sim.cli.output import emit_json, handle_errors, out, warn
-from sim.cli.render import solution_text
 from sim.errors import UsageError
-from sim.results import solve_scenario
-from sim.scenario import load_scenario, parse_set_options
 from sim.solver import METHODS
 
 
@@ -15,18 +12,24 @@ from sim.solver import METHODS
 def solve(
     scenario: ScenarioArg,
     set_values: SetOpt = None,
+    analysis: AnalysisOpt = None,
     method: MethodOpt = "enumeration",
     json_output: JsonOpt = False,
 ) -> None:
-    """Find every Nash equilibrium of a scenario, with best replies, dominance and Pareto notes."""
+    """Solve a scenario at one point: every Nash equilibrium, best replies, dominance, Pareto
+    optimality, and the other analyses that apply (the game type of a 2x2 game, ...)."""
+    from sim.commands.solve import solve as solve_point
+    from sim.scenario import ILLUSTRATIVE_NOTE
+
     if method not in METHODS:
         raise UsageError(f"--method {method}: unknown method; choose one of {', '.join(METHODS)}")
-    loaded = load_scenario(scenario)
-    result = solve_scenario(loaded, parse_set_options(set_values or []), method=method)
+    result = solve_point(
+        scenario, set_values=set_values or [], analyses=analysis or [], method=method
+    )
     if json_output:
         emit_json(result.to_json())
     else:
-        for line in solution_text(result):
+        for line in result.lines(ILLUSTRATIVE_NOTE):
             out(line)
-    for text in result.solution.warnings:
+    for text in result.warnings():
         warn(text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shlex
 import sys
-import tempfile
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -17,9 +16,8 @@ from typing import Annotated, TextIO
 
 import typer
 
-from sim.cli.options import JsonOpt, OverwriteOpt, ScenarioArg, SetOpt
+from sim.cli.options import AnalysisOpt, JsonOpt, OverwriteOpt, ScenarioArg, SetOpt
 from sim.cli.output import emit_json, handle_errors, out, warn
-from sim.errors import OutputExistsError
 
 
 class FigureFormat(StrEnum):
@@ -74,6 +72,16 @@ JobsOpt = Annotated[
         "are real cores to spare.",
     ),
 ]
+LabelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--label",
+        metavar="NAME",
+        help="The analysis whose results colour the figure, e.g. game-type (default: the "
+        "first analysis).",
+        show_default=False,
+    ),
+]
 StyleOpt = Annotated[
     FigureStyle,
     typer.Option("--style", help="slides: large type for a projector; paper: compact."),
@@ -116,104 +124,69 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _command_line(
-    scenario: str,
-    vary: list[str],
-    set_values: list[str],
-    output: Path,
-    json_output: bool,
-    fmt: FigureFormat,
-    overwrite: bool,
-    jobs: int = 1,
-) -> list[str]:
-    """The canonical command that reproduces this sweep (recorded in the manifest)."""
-    argv = ["tradegame", "sweep", scenario]
-    for spec in vary:
-        argv += ["--vary", spec]
-    for item in set_values:
-        argv += ["--set", item]
-    argv += ["-o", str(output), "--format", fmt.value]
-    if json_output:
-        argv.append("--json")
-    if overwrite:
-        argv.append("--overwrite")
-    if jobs != 1:
-        argv += ["--jobs", str(jobs)]
-    return argv
-
-
 @handle_errors
 def sweep(
     scenario: ScenarioArg,
     output: OutputDirOpt,
     vary: VaryOpt = None,
     set_values: SetOpt = None,
+    analysis: AnalysisOpt = None,
+    label: LabelOpt = None,
     json_output: JsonOpt = False,
     fmt: FormatOpt = FigureFormat.svg,
     overwrite: OverwriteOpt = False,
     jobs: JobsOpt = 1,
 ) -> None:
-    """Solve a scenario over a grid of parameter values and report where the equilibria change.
+    """Solve a scenario over a grid of parameter values and report where the results change.
 
-    Prints each regime (a range of values with the same equilibria) and the exact boundaries
-    between them, located to 1e-9 whatever the grid, and writes tidy data (CSV, JSON), a
-    manifest and a figure (a line plot for one --vary, a regime map for two) into DIR.
-    Grids of up to 5,000,000 points run in bounded memory: the equilibria are streamed to
-    disk while the grid is solved.
+    Prints each regime (a range of values with the same result: the same equilibria, the same
+    game type, ...) and the exact boundaries between them, located to 1e-9 whatever the grid,
+    and writes tidy data (CSV, JSON), a manifest and a figure (a line plot for one --vary, a
+    regime map for two) into DIR. Grids of up to 5,000,000 points run in bounded memory: the
+    equilibria are streamed to disk while the grid is solved.
     """
-    from sim.plots import render_figure
-    from sim.scenario import load_scenario, parse_set_options
-    from sim.solver import enumeration_is_practical, fallback_warning
-    from sim.sweep import default_jobs, figure_view, parse_grid, run_sweep
-    from sim.sweep_io import (
-        figure_name,
-        prepare_output_folder,
-        summary_document,
-        summary_lines,
-        write_sweep,
-    )
+    from sim.commands.sweep import sweep_to_folder
+    from sim.files.document import summary_document
+    from sim.scenario import ILLUSTRATIVE_NOTE
+    from sim.sweeps.engine import default_jobs
+    from sim.words.sweep import summary_lines
 
-    loaded = load_scenario(scenario)
-    overrides = parse_set_options(set_values or [])
-    axes = parse_grid(vary or [], loaded, overrides)
-    # Refuse an occupied folder before spending time on the computation.
-    if output.exists():
-        prepare_output_folder(output, overwrite=overwrite)
-    if not enumeration_is_practical(*loaded.shape):
-        warn(fallback_warning(*loaded.shape))
-    bar = ProgressBar(f"Solving {loaded.id}")
-    # The equilibria stream to a temporary folder while the grid is solved, then into the
-    # data files: memory stays bounded whatever the grid size.
-    with tempfile.TemporaryDirectory(prefix="tradegame-sweep-") as spill:
-        try:
-            result = run_sweep(
-                loaded,
-                axes,
-                overrides,
-                progress=bar,
-                jobs=jobs if jobs > 0 else default_jobs(),
-                spill_dir=Path(spill),
-            )
-        finally:
-            bar.close()
+    bar = ProgressBar(f"Solving {scenario}")
+
+    def writing() -> None:
+        bar.close()
         if bar.shown:  # a long sweep on a terminal: say what the remaining seconds are for
             bar.stream.write(f"Writing the figure and data files to {output} ...\n")
             bar.stream.flush()
-        name = figure_name(result, fmt.value)
-        figures = {name: render_figure(figure_view(result), fmt.value)}
-        command = _command_line(
-            scenario, vary or [], set_values or [], output, json_output, fmt, overwrite, jobs
+
+    try:
+        done = sweep_to_folder(
+            scenario,
+            vary=vary or [],
+            set_values=set_values or [],
+            output=output,
+            analyses=analysis or [],
+            label=label,
+            fmt=fmt.value,
+            overwrite=overwrite,
+            jobs=jobs if jobs > 0 else default_jobs(),
+            progress=bar,
+            writing=writing,
         )
-        written = write_sweep(result, output, command=command, figures=figures, overwrite=overwrite)
+    finally:
+        bar.close()
+    for part in done.result.parts.values():
+        for note in part.notes:
+            warn(note)
     if json_output:
-        document = summary_document(result)
-        document["output"] = {"folder": str(output), "files": [p.name for p in written]}
+        document = summary_document(done.result)
+        document["output"] = {"folder": str(output), "files": [p.name for p in done.written]}
         emit_json(document)
         return
-    for line in summary_lines(result):
+    for line in summary_lines(done.result, ILLUSTRATIVE_NOTE):
         out(line)
     out("")
-    out(f"Wrote {', '.join(p.name for p in written)} to {shlex.quote(str(output))}")
+    out(f"Wrote {', '.join(p.name for p in done.written)} to {shlex.quote(str(output))}")
 
 
 @handle_errors
@@ -238,24 +211,13 @@ def plot(
             show_default=False,
         ),
     ] = None,
+    label: LabelOpt = None,
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Redraw the figure of a saved sweep (another format or style) without recomputing it."""
-    from sim.plots import render_figure
-    from sim.sweep import figure_view
-    from sim.sweep_io import atomic_write_bytes, figure_name, read_sweep, record_figure
+    from sim.commands.plot import plot_folder
 
-    result = read_sweep(folder)
-    target = output if output is not None else folder / figure_name(result, fmt.value)
-    if target.exists() and not overwrite:
-        raise OutputExistsError(
-            f"{target}: the file already exists; add --overwrite to replace it, "
-            "or choose another name with -o"
-        )
-    if target.parent and not target.parent.is_dir():
-        raise OutputExistsError(f"-o {target}: the folder {target.parent} does not exist")
-    data = render_figure(figure_view(result), fmt.value, style=style.value)
-    atomic_write_bytes(target, data)
-    command = ["tradegame", "plot", str(folder), "--format", fmt.value, "--style", style.value]
-    record_figure(folder, target, data, command + (["-o", str(output)] if output else []))
+    target = plot_folder(
+        folder, fmt=fmt.value, style=style.value, output=output, label=label, overwrite=overwrite
+    )
     out(f"Wrote {target}")

@@ -13,6 +13,7 @@ from typer.testing import Result
 
 from sim.cli.sweep_cmd import ProgressBar
 from sim.scenario import load_scenario
+from sim.words.numbers import exact_value
 from tests.cli.conftest import DATA, assert_clean_error
 
 Run = Callable[..., Result]
@@ -50,15 +51,16 @@ def test_text_output_in_words(run: Run, tmp_path: Path) -> None:
     result = run("sweep", RE_CHIPS, "--vary", "t_us=0.013:1.5:37", "-o", tmp_path / "o")
     assert result.exit_code == 0, result.stderr
     lines = [line.strip() for line in result.stdout.splitlines()]
-    b = closed_form_boundaries()
-    assert f"t_us < {b[0]:.4f}: Ease / Resume is the only equilibrium" in lines
+    # values in the one number style of the words layer: 0.1 (10%)
+    b = [exact_value(v, "fraction") for v in closed_form_boundaries()]
+    assert f"t_us < {b[0]}: Ease / Resume is the only equilibrium" in lines
     assert (
-        f"{b[0]:.4f} < t_us < {b[1]:.4f}: two pure equilibria, Ease / Resume and "
+        f"{b[0]} < t_us < {b[1]}: two pure equilibria, Ease / Resume and "
         "Maintain / License slowly, plus one mixed"
     ) in lines
-    assert f"t_us > {b[3]:.4f}: Tighten / Restrict is the only equilibrium" in lines
+    assert f"t_us > {b[3]}: Tighten / Restrict is the only equilibrium" in lines
     assert any(
-        line.startswith(f"t_us = {b[1]:.4f}: Ease / Resume and mixed") and "stop being" in line
+        line.startswith(f"t_us = {b[1]}: Ease / Resume and mixed") and "stop being" in line
         for line in lines
     )
     assert result.stderr == ""  # no progress bar when stderr is not a terminal

@@ -1,0 +1,355 @@
+"""The 2-D figure of a sweep, for any analysis: a regime map of its labels.
+
+Cells are coloured by regime; every regime is numbered and described in the key; located
+boundary points and the scenario's markers are drawn on top.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.figures.common import axis_label, footer, markers_on
+from sim.figures.identity import Identities
+from sim.figures.map_labels import Box, region_number_places
+from sim.figures.style import MARKER_NAME, PT, REGIME_NUMBER, SCALE, TIE_COLOUR
+from sim.figures.text import (
+    axes_size_pt,
+    font_size,
+    layout,
+    layout_engine,
+    text_width,
+    wrap,
+    wrap_to,
+)
+from sim.sweeps.result import AnalysisSweep, SweepResult
+from sim.words.numbers import share
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+
+def regime_map(
+    result: SweepResult,
+    part: AnalysisSweep,
+    style: str,
+    identities: Identities | None = None,
+) -> Figure:
+    """Categorical map of an analysis' labels over a 2-D sweep.
+
+    Each grid cell is coloured by its label (Paul Tol's light colours plus a hatch per label)
+    and every regime carries its number: inside its region where the number fits, else next to
+    the region with a leader line; the legend says in words what each number means. Located
+    boundary points are drawn as small dots, the scenario's markers as stars (both coordinates
+    known) or lines (one known).
+    """
+    import matplotlib
+    from matplotlib.colors import to_rgb
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, PathPatch
+
+    identities = identities or Identities()
+    ax_x, ax_y = part.axes
+    info = part.info
+    px, py = info.parameters[ax_x.name], info.parameters[ax_y.name]
+    scale = SCALE[style]
+    rc = matplotlib.rcParams
+    ids = part.regime_id.reshape(ax_x.n, ax_y.n)  # [i, j] = point (x_i, y_j)
+    shown = [r for r in part.regimes if not r.tie]
+    identities.add_regions((r.index, r.label) for r in shown)
+    colours = np.zeros((len(part.regimes), 3))
+    for r in part.regimes:
+        colours[r.index - 1] = to_rgb(TIE_COLOUR if r.tie else identities.region_style(r.label)[0])
+    image = colours[np.clip(ids, 0, None)].transpose(1, 0, 2)  # rows = y
+
+    fig_w, fig_h = 14 * scale, 8.2 * scale
+    ratios = (1.35, 1.0)
+    fig = Figure(figsize=(fig_w, fig_h), layout=layout_engine())
+    gs = fig.add_gridspec(1, 2, width_ratios=ratios)
+    ax = fig.add_subplot(gs[0, 0])
+    ax.set_label("map")
+    key = fig.add_subplot(gs[0, 1])
+    key.set_label("key")
+    key.axis("off")
+    xs, ys = ax_x.values, ax_y.values
+    dx = (xs[-1] - xs[0]) / max(1, ax_x.n - 1)
+    dy = (ys[-1] - ys[0]) / max(1, ax_y.n - 1)
+    extent = (xs[0] - dx / 2, xs[-1] + dx / 2, ys[0] - dy / 2, ys[-1] + dy / 2)
+    ax.imshow(image, origin="lower", extent=extent, aspect="auto", interpolation="nearest")
+    # hatches for greyscale printing: one path per regime made of exactly its grid cells
+    for r in shown:
+        hatch = identities.region_style(r.label)[1]
+        if hatch:
+            cells = cells_path(ids == r.index - 1, extent)
+            if cells is not None:
+                patch = PathPatch(
+                    cells, facecolor="none", edgecolor="#222222", linewidth=0, hatch=hatch
+                )
+                patch.set_label(f"hatch:{r.index}")
+                ax.add_patch(patch)
+    # boundaries located by bisection along the grid lines
+    bx = [b.value if b.parameter == ax_x.name else b.where[ax_x.name] for b in part.boundaries]
+    by = [b.value if b.parameter == ax_y.name else b.where[ax_y.name] for b in part.boundaries]
+    if bx:
+        ax.scatter(
+            bx, by, s=3 * scale, color="black", linewidths=0, label="boundary points", zorder=3
+        )
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+    label_size = font_size(rc["axes.labelsize"])
+    # first guess of the map's size (measured below, once laid out)
+    guess_w = fig_w * PT * ratios[0] / sum(ratios) - 6 * label_size
+    guess_h = fig_h * PT - 12 * label_size
+    ax.set_xlabel(axis_label(px, guess_w, label_size))
+    ax.set_ylabel(axis_label(py, guess_h, label_size))
+    ax.set_title(f"{part.analysis.title} ({ax_x.n} × {ax_y.n} grid)", loc="left")
+    text_w = fig_w * PT - 24
+    fig.suptitle(wrap_to(f"{info.title}: regime map", text_w, font_size(rc["figure.titlesize"])))
+
+    # legend: entries wrapped to the key's width
+    small = len(shown) + 2 > 6
+    legend_size = font_size("small" if small else rc["legend.fontsize"])
+    entry_w = fig_w * PT * ratios[1] / sum(ratios) - (2.0 + 0.8 + 1.5) * legend_size - 12
+    handles: list[Artist] = [
+        Patch(
+            facecolor=identities.region_style(r.label)[0],
+            hatch=identities.region_style(r.label)[1],
+            edgecolor="#333333",
+            label=wrap_to(
+                f"{r.index}: {part.describe(r.label)} ({share(r.share)})", entry_w, legend_size
+            ),
+        )
+        for r in shown
+    ]
+    ties = [r for r in part.regimes if r.tie]
+    if ties:
+        tie_share = sum(r.share for r in ties)
+        handles.append(
+            Patch(
+                facecolor=TIE_COLOUR,
+                edgecolor="#333333",
+                label=wrap_to(
+                    f"exactly on a boundary: ties ({share(tie_share)})",
+                    entry_w,
+                    legend_size,
+                ),
+            )
+        )
+    if bx:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="black",
+                marker="o",
+                markersize=4,
+                linestyle="none",
+                label="boundary located to 1e-9",
+            )
+        )
+    leg = key.legend(
+        handles=handles,
+        loc="upper left",
+        frameon=False,
+        title=f"Regimes: {part.analysis.regime_noun}",
+        alignment="left",
+        labelspacing=0.9,
+        fontsize=legend_size,
+    )
+    leg.set_label("regimes")
+    footer(fig, result, text_w)
+
+    # ---- measure once, then place what depends on the map's size -----------------------
+    layout(fig)
+    w_pt, h_pt = axes_size_pt(fig, ax)
+    ax.set_xlabel(axis_label(px, 0.97 * w_pt, label_size))
+    ax.set_ylabel(axis_label(py, 0.92 * h_pt, label_size))
+    per_x = (extent[1] - extent[0]) / w_pt  # data units per point
+    per_y = (extent[3] - extent[2]) / h_pt
+
+    def to_pt(x: float, y: float) -> tuple[float, float]:
+        return (x - extent[0]) / per_x, (y - extent[2]) / per_y
+
+    obstacles = map_markers(ax, result, extent, to_pt, scale)
+    size = font_size(rc["font.size"])
+    radius = 0.85 * size
+    placed = region_number_places(
+        ids,
+        {r.index - 1 for r in part.regimes if r.tie},
+        w_pt / ax_x.n,
+        h_pt / ax_y.n,
+        radius,
+        obstacles,
+    )
+    box = {
+        "boxstyle": "circle,pad=0.25",
+        "facecolor": "white",
+        "edgecolor": "#333333",
+        "linewidth": 0.8,
+    }
+    for index, (ci, cj), label_at in placed:
+        target = (float(xs[ci]), float(ys[cj]))
+        if label_at is None:
+            note = ax.annotate(
+                str(part.regimes[index].index),
+                target,
+                ha="center",
+                va="center",
+                fontweight="bold",
+                zorder=6,
+                bbox=box,
+            )
+        else:
+            where = (extent[0] + label_at[0] * per_x, extent[2] + label_at[1] * per_y)
+            ax.plot(*target, marker="o", markersize=4.5 * scale, color="#222222", zorder=6)
+            note = ax.annotate(
+                str(part.regimes[index].index),
+                target,
+                xytext=where,
+                ha="center",
+                va="center",
+                fontweight="bold",
+                zorder=6,
+                bbox=box,
+                arrowprops={
+                    "arrowstyle": "-",
+                    "color": "#222222",
+                    "linewidth": 1.4 * scale,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                },
+            )
+        note.set_label(REGIME_NUMBER)
+    return fig
+
+
+def cells_path(mask: np.ndarray, extent: tuple[float, float, float, float]) -> Any:
+    """The cells of a ``[x, y]`` mask as one compound path of rectangles (runs along x).
+
+    Returns None for an empty mask.
+    """
+    from matplotlib.path import Path
+
+    nx, ny = mask.shape
+    if not mask.any():
+        return None
+    dx, dy = (extent[1] - extent[0]) / nx, (extent[3] - extent[2]) / ny
+    padded = np.zeros((nx + 2, ny), dtype=np.int8)
+    padded[1:-1] = mask
+    step = np.diff(padded, axis=0)  # +1 where a run starts, -1 after it ends
+    starts = np.argwhere(step.T == 1)  # (j, i), sorted by row then column
+    ends = np.argwhere(step.T == -1)
+    x0 = extent[0] + starts[:, 1] * dx
+    x1 = extent[0] + ends[:, 1] * dx
+    y0 = extent[2] + starts[:, 0] * dy
+    y1 = y0 + dy
+    corners = np.stack([x0, y0, x1, y0, x1, y1, x0, y1, x0, y0], axis=1).reshape(-1, 5, 2)
+    codes = np.tile(
+        [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY], len(corners)
+    )
+    return Path(corners.reshape(-1, 2), codes.astype(Path.code_type))
+
+
+def map_markers(
+    ax: Axes,
+    result: SweepResult,
+    extent: tuple[float, float, float, float],
+    to_pt: Any,
+    scale: float,
+) -> list[Box]:
+    """The scenario's markers on the map (markers at the same place share one label).
+
+    Returns the boxes (points from the axes' corner) that their names take, so that region
+    numbers keep clear of them.
+    """
+    ax_x, ax_y = result.axes
+    grouped: dict[tuple[tuple[str, float], ...], list[str]] = {}
+    for name, vals in markers_on(result, [ax_x.name, ax_y.name]):
+        grouped.setdefault(tuple(sorted(vals.items())), []).append(name)
+    box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5}
+    size = font_size("small")
+    x_lo, x_hi = extent[0], extent[1]
+    w_pt, h_pt = to_pt(extent[1], extent[3])
+    out: list[Box] = []
+    note: Text
+    for key_vals, names in grouped.items():
+        vals = dict(key_vals)
+        name = " / ".join(names)
+        if len(vals) == 2:
+            x, y = vals[ax_x.name], vals[ax_y.name]
+            ax.plot(
+                [x],
+                [y],
+                marker="*",
+                markersize=18 * scale,
+                color="black",
+                markerfacecolor="white",
+                zorder=5,
+                linestyle="none",
+            )
+            text = wrap(name, 20)
+            x_pt, y_pt = to_pt(x, y)
+            tw, th = text_width(text, size), 1.2 * size * (text.count("\n") + 1)
+            # the name goes up-right of the star, or up-left near the right edge
+            left = x_pt + 10 + tw > w_pt
+            note = ax.annotate(
+                text,
+                (x, y),
+                xytext=(-8 if left else 8, 8),
+                textcoords="offset points",
+                ha="right" if left else "left",
+                fontsize=size,
+                zorder=5,
+                bbox=box,
+            )
+            note.set_label(MARKER_NAME)
+            x0 = x_pt - 12 - (tw if left else 0)
+            out.append((x0, y_pt - 12, x0 + tw + 24, y_pt + 12 + th))
+        elif ax_x.name in vals:
+            v = vals[ax_x.name]
+            left_edge = v - x_lo < 0.06 * (x_hi - x_lo)
+            ax.axvline(v, color="black", linestyle=":", linewidth=2 * scale, zorder=4)
+            text = wrap_to(name, 0.6 * h_pt, size)
+            note = ax.text(
+                v,
+                0.99,
+                text,
+                transform=ax.get_xaxis_transform(),
+                rotation=90,
+                ha="left" if left_edge else "right",
+                va="top",
+                fontsize=size,
+                bbox=box,
+                zorder=5,
+            )
+            note.set_label(MARKER_NAME)
+            x_pt, _ = to_pt(v, extent[2])
+            th = 1.2 * size * (text.count("\n") + 1)
+            tw = text_width(text, size)
+            x0 = x_pt if left_edge else x_pt - th - 3
+            out.append((x0, h_pt - tw - 6, x0 + th + 3, h_pt))
+        else:
+            v = vals[ax_y.name]
+            ax.axhline(v, color="black", linestyle=":", linewidth=2 * scale, zorder=4)
+            text = wrap(name, 30)
+            note = ax.text(
+                0.01,
+                v,
+                text,
+                transform=ax.get_yaxis_transform(),
+                ha="left",
+                va="bottom",
+                fontsize=size,
+                bbox=box,
+                zorder=5,
+            )
+            note.set_label(MARKER_NAME)
+            _, y_pt = to_pt(extent[0], v)
+            th = 1.2 * size * (text.count("\n") + 1)
+            out.append((0.0, y_pt, text_width(text, size) + 0.01 * w_pt + 4, y_pt + th + 3))
+    return out

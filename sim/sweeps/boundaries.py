@@ -1,0 +1,306 @@
+"""Exact boundaries of a sweep for any analysis: batched bisection between grid points.
+
+Between neighbouring grid points whose labels differ, the bracket is shrunk by batched
+k-section (every bracket of the grid evaluated in one call per round) until it is narrower
+than ``xtol`` (1e-9 of the swept range by default), so the reported value does not depend on
+the grid (the approach of the project's solver notes, "Regime boundaries in a sweep"). Right at
+a boundary the game is usually a tie with a label of its own; such a sliver is reported as ONE
+boundary (with that label as ``tie``), not as two.
+
+This module is generic: it sees labels (any hashable values) and a caller-supplied function that
+returns the labels of a batch of parameter points, never a scenario or a solver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.analyses.base import Label
+from sim.sweeps.regimes import Boundary
+
+#: ``evaluate(points)`` with ``points`` of shape ``(Q, d)`` (one column per varied parameter)
+#: returns the label of each point and whether each point is a tie (bool array).
+LabelFn = Callable[[np.ndarray], tuple[Sequence[Label], np.ndarray]]
+
+#: Default bracket width at which bisection stops, in the parameter's own units.
+XTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """One label change found on a segment (internal result of :func:`refine_segments`)."""
+
+    value: float
+    before: Label
+    after: Label
+
+
+def refine_segments(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    sig_lo: Sequence[Label],
+    sig_hi: Sequence[Label],
+    axis: np.ndarray,
+    evaluate: LabelFn,
+    *,
+    xtol: float = XTOL,
+    max_pieces: int = 32,
+) -> list[list[Crossing]]:
+    """Locate every label change on a batch of segments by batched k-section.
+
+    Parameters
+    ----------
+    lo, hi
+        ``(P, d)`` segment ends (parameter points). Each segment moves one coordinate only:
+        ``axis[p]``. The other coordinates are equal at both ends.
+    sig_lo, sig_hi
+        Labels at the ends; ``sig_lo[p] != sig_hi[p]``.
+    axis
+        ``(P,)`` which coordinate varies along each segment.
+    evaluate
+        Returns labels (and degeneracy flags, unused here) of a ``(Q, d)`` batch of points.
+    xtol
+        Stop when a bracket is narrower than this (in the varied parameter's units).
+    max_pieces
+        Safety cap on the number of separate changes followed on one segment.
+
+    Returns
+    -------
+    list of list of Crossing
+        Per segment, its label changes in increasing order of the varied coordinate.
+
+    Notes
+    -----
+    Bisection generalised to ``q`` interior points per bracket and round (q-section), with all
+    brackets of all segments evaluated in ONE call per round, so a sweep costs a few dozen
+    batched solver calls rather than thousands of single solves. When an interior point shows
+    a third label the bracket splits in two, so changes hidden between grid points (a
+    tie, or a narrow regime that a probe happens to hit) are followed as well.
+    """
+    lo = np.asarray(lo, dtype=np.float64)
+    hi = np.asarray(hi, dtype=np.float64)
+    axis = np.asarray(axis, dtype=np.int64)
+    n_seg = lo.shape[0]
+    eps = float(np.finfo(np.float64).eps)
+    # a bracket: (segment, a, b, sig_a, sig_b)
+    active: list[tuple[int, float, float, Label, Label]] = []
+    for p in range(n_seg):
+        ax = int(axis[p])
+        active.append((p, float(lo[p, ax]), float(hi[p, ax]), sig_lo[p], sig_hi[p]))
+    done: list[list[Crossing]] = [[] for _ in range(n_seg)]
+    pieces = [1] * n_seg
+    while active:
+        todo = []
+        for br in active:
+            p, a, b, sa, sb = br
+            # never ask for less than a few ulps: below that the midpoint cannot move
+            if b - a <= max(xtol, 8 * eps * max(abs(a), abs(b))) or pieces[p] > max_pieces:
+                done[p].append(Crossing(0.5 * (a + b), sa, sb))
+            else:
+                todo.append(br)
+        if not todo:
+            break
+        # Fewer brackets -> more points per bracket: fewer rounds for the same batch size.
+        q = max(1, min(15, 2048 // len(todo)))
+        fractions = np.arange(1, q + 1, dtype=np.float64) / (q + 1)
+        seg = np.asarray([br[0] for br in todo], dtype=np.int64)
+        pts = np.repeat(lo[seg], q, axis=0)
+        inner = (
+            np.asarray([br[1] for br in todo])[:, None]
+            + np.asarray([br[2] - br[1] for br in todo])[:, None] * fractions[None, :]
+        )
+        pts[np.arange(pts.shape[0]), np.repeat(axis[seg], q)] = inner.reshape(-1)
+        sigs, _ = evaluate(pts)
+        active = []
+        for i, (p, a, b, sa, sb) in enumerate(todo):
+            xs = [a, *inner[i].tolist(), b]
+            ss = [sa, *sigs[i * q : (i + 1) * q], sb]
+            changes = [j for j in range(q + 1) if ss[j] != ss[j + 1]]
+            pieces[p] += len(changes) - 1
+            for j in changes:
+                active.append((p, xs[j], xs[j + 1], ss[j], ss[j + 1]))
+    for crossings in done:
+        crossings.sort(key=lambda c: c.value)
+    return done
+
+
+def merge_crossings(
+    crossings: Sequence[Crossing], *, merge_tol: float
+) -> list[tuple[float, Label, Label]]:
+    """Merge crossings through a sliver into one boundary.
+
+    Right at a boundary the computed label often differs from both sides for a tiny
+    stretch: the game is degenerate there, or a mixed equilibrium's probability is so close to
+    0 or 1 that it rounds to a pure strategy. Consecutive crossings ``A -> D -> B`` less than
+    ``merge_tol`` apart are therefore ONE boundary ``A -> B``, placed in the middle of the
+    sliver. A sliver that returns to where it started (``A -> D -> A``) is an isolated tie
+    inside a regime and is dropped.
+
+    Returns
+    -------
+    list of (value, before, after)
+    """
+    out: list[tuple[float, Label, Label]] = []
+    i = 0
+    while i < len(crossings):
+        j = i
+        while (
+            j + 1 < len(crossings)
+            and crossings[j + 1].value - crossings[j].value <= merge_tol
+            and crossings[j].after == crossings[j + 1].before
+        ):
+            j += 1
+        first, last = crossings[i], crossings[j]
+        if first.before != last.after:
+            out.append((0.5 * (first.value + last.value), first.before, last.after))
+        i = j + 1
+    return out
+
+
+def trim_edge_slivers(
+    found: list[tuple[float, Label, Label]],
+    start: float,
+    stop: float,
+    merge_tol: float,
+) -> list[tuple[float, Label, Label]]:
+    """Drop a boundary that only separates a grid end point from the rest of the sweep.
+
+    When a sweep starts or ends exactly on a boundary (say ``t_us=0.1:...``), the end point
+    has a tie label of its own; that is not a regime a user asked about.
+    """
+    out = list(found)
+    if out and out[0][0] - start <= merge_tol:
+        out.pop(0)
+    if out and stop - out[-1][0] <= merge_tol:
+        out.pop()
+    return out
+
+
+def locate_boundaries(
+    analysis: str,
+    names: Sequence[str],
+    axes_values: Sequence[np.ndarray],
+    label_ids: np.ndarray,
+    labels: Sequence[Label],
+    evaluate: LabelFn,
+    *,
+    tie_evaluate: LabelFn | None = None,
+    xtol: float = XTOL,
+    merge_rtol: float = 1e-6,
+) -> list[Boundary]:
+    """Exact boundaries of a 1-D or 2-D grid, located along grid lines.
+
+    Parameters
+    ----------
+    analysis
+        Name of the analysis whose labels these are (recorded in each boundary).
+    names
+        Varied parameter names, one per axis.
+    axes_values
+        Grid values of each axis (increasing).
+    label_ids
+        Per grid point (C order: the first axis varies slowest), its label id.
+    labels
+        Distinct labels referenced by ``label_ids``.
+    evaluate
+        Label function used while bisecting (see :data:`LabelFn`).
+    tie_evaluate
+        Label function for the game exactly at each boundary (default: ``evaluate``);
+        its label is reported as :attr:`Boundary.tie` when it differs from both sides.
+    xtol
+        Bisection stops below this bracket width.
+    merge_rtol
+        Changes closer together than ``merge_rtol * max(1, axis span)`` count as one boundary
+        (see :func:`merge_crossings`). The tolerance is relative to the axis span, never to
+        the grid step, so boundaries do not depend on the grid size.
+
+    Returns
+    -------
+    list of Boundary
+        1-D: sorted by value. 2-D: first the boundaries along the first axis (one grid line
+        per value of the second parameter, in grid order), then those along the second.
+
+    Notes
+    -----
+    Every neighbouring pair of grid points with different labels is refined with
+    :func:`refine_segments` (one batched solver call per round for the whole grid), then
+    :func:`merge_crossings` turns the sliver at a degenerate boundary into one boundary.
+    """
+    shape = tuple(len(v) for v in axes_values)
+    d = len(shape)
+    ids = np.asarray(label_ids).reshape(shape)
+
+    def coords(index: tuple[int, ...]) -> np.ndarray:
+        # the parameter point of a grid index (no grid-sized coordinate array)
+        return np.asarray([float(axes_values[k][i]) for k, i in enumerate(index)])
+
+    seg_lo: list[np.ndarray] = []
+    seg_hi: list[np.ndarray] = []
+    s_lo: list[Label] = []
+    s_hi: list[Label] = []
+    seg_axis: list[int] = []
+    seg_line: list[tuple[int, tuple[int, ...]]] = []  # (axis, index of the grid line)
+    for ax in range(d):
+        # every pair of neighbours along axis `ax` whose labels differ
+        idx_lo: list[slice] = [slice(None)] * d
+        idx_hi: list[slice] = [slice(None)] * d
+        idx_lo[ax] = slice(0, shape[ax] - 1)
+        idx_hi[ax] = slice(1, shape[ax])
+        for pos in np.argwhere(ids[tuple(idx_lo)] != ids[tuple(idx_hi)]):
+            a = tuple(int(x) for x in pos)
+            b = tuple(x + (k == ax) for k, x in enumerate(a))
+            seg_lo.append(coords(a))
+            seg_hi.append(coords(b))
+            s_lo.append(labels[int(ids[a])])
+            s_hi.append(labels[int(ids[b])])
+            seg_axis.append(ax)
+            seg_line.append((ax, tuple(x for k, x in enumerate(a) if k != ax)))
+    if not seg_lo:
+        return []
+    found = refine_segments(
+        np.asarray(seg_lo),
+        np.asarray(seg_hi),
+        s_lo,
+        s_hi,
+        np.asarray(seg_axis, dtype=np.int64),
+        evaluate,
+        xtol=xtol,
+    )
+    # regroup crossings by grid line, then merge slivers along each line
+    by_line: dict[tuple[int, tuple[int, ...]], list[Crossing]] = {}
+    for line_key, crossings in zip(seg_line, found, strict=True):
+        by_line.setdefault(line_key, []).extend(crossings)
+    located: list[tuple[int, dict[str, float], float, Label, Label]] = []
+    for (ax, line), crossings in sorted(by_line.items()):
+        crossings.sort(key=lambda c: c.value)
+        vals = axes_values[ax]
+        merge_tol = merge_rtol * max(1.0, abs(float(vals[-1] - vals[0])))
+        merged = merge_crossings(crossings, merge_tol=merge_tol)
+        merged = trim_edge_slivers(merged, float(vals[0]), float(vals[-1]), merge_tol)
+        others = [k for k in range(d) if k != ax]
+        where = {names[k]: float(axes_values[k][i]) for k, i in zip(others, line, strict=True)}
+        for value, before, after in merged:
+            located.append((ax, where, value, before, after))
+    if not located:
+        return []
+    # the game exactly at each boundary, in one batch
+    at = np.empty((len(located), d))
+    for i, (ax, where, value, _, _) in enumerate(located):
+        for k in range(d):
+            at[i, k] = value if k == ax else where[names[k]]
+    ties, _ = (tie_evaluate or evaluate)(at)
+    return [
+        Boundary(
+            analysis,
+            names[ax],
+            float(value),
+            before,
+            after,
+            tie if tie not in (before, after) else None,
+            where,
+        )
+        for (ax, where, value, before, after), tie in zip(located, ties, strict=True)
+    ]
