@@ -21,6 +21,7 @@ from hypothesis.extra.numpy import arrays
 from sim.errors import SolverError, UsageError
 from sim.solver import (
     METHODS,
+    Equilibrium,
     EquilibriumTable,
     GameSolution,
     SolverInternalError,
@@ -462,7 +463,7 @@ def test_input_errors():
     with pytest.raises(SolverError, match="lemke-howson"):
         solve_games(np.zeros((1, 20, 20)), np.zeros((1, 20, 20)))
     with pytest.raises(SolverError, match="largest float"):
-        solve_game(np.array([[-1e308, 1e308]]), np.zeros((1, 2)))
+        solve_game(np.array([[-1e308, 1e308], [0.0, 0.0]]), np.zeros((2, 2)))
     with pytest.raises(ValueError, match="tol"):
         solve_games(np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), tol=0.5)
     with pytest.raises(UsageError, match="enumeration"):
@@ -486,7 +487,8 @@ def test_verification_failure_is_an_internal_error(monkeypatch: pytest.MonkeyPat
 def test_methods_and_lazy_delegation(monkeypatch: pytest.MonkeyPatch):
     assert METHODS == ("enumeration", "support", "vertex", "lemke-howson")
     seen: list[tuple[object, ...]] = []
-    sentinel = GameSolution((), False, (), (), "support", ())
+    pure = Equilibrium(np.array([1.0, 0.0]), np.array([1.0, 0.0]), (1.0, 1.0), 0)
+    sentinel = GameSolution((pure,), False, ((0,),), (((0,), (0,)),), "support", ())
 
     def fake(A: np.ndarray, B: np.ndarray, method: str, tol: float) -> GameSolution:
         seen.append((A.shape, B.shape, method, tol))

@@ -30,12 +30,19 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from sim.errors import SolverError
+from sim.errors import SolverError, UsageError
 from sim.solver.components import component_structure
-from sim.solver.enumeration import ENUMERATION_MAX_SYSTEMS
+from sim.solver.enumeration import ENUMERATION_MAX_SYSTEMS, enumeration_is_practical
+from sim.solver.lemke_howson import LH_MAX_PIVOTS, run_lemke_howson
 from sim.solver.types import Equilibrium, FloatArray, GameSolution
 
-__all__ = ["NASHPY_METHODS", "solve_one_lemke_howson", "solve_with_nashpy"]
+__all__ = [
+    "NASHPY_MAX_SYSTEMS",
+    "NASHPY_METHODS",
+    "check_nashpy_size",
+    "solve_one_lemke_howson",
+    "solve_with_nashpy",
+]
 
 NASHPY_METHODS: tuple[str, ...] = ("support", "vertex", "lemke-howson")
 
@@ -50,6 +57,16 @@ _DEFAULT_ADVICE = "use the default method ('enumeration') to list every extreme 
 _MAX_DEFAULT_CANDIDATES = ENUMERATION_MAX_SYSTEMS
 """Largest ``C(m + n, m)`` for which the default solver is run to judge degeneracy and to count
 what nashpy missed: the enumeration limit (10 x 10 games: 184,756)."""
+
+NASHPY_SECONDS_PER_SYSTEM = 1e-3
+"""Measured cost of nashpy's support enumeration per support pair (0.6-0.8 ms for 5x5 to 8x8
+games) and of its vertex enumeration per linear system (0.3-1.6 ms), rounded up."""
+
+NASHPY_MAX_SYSTEMS = 30_000
+"""Largest ``C(m + n, m)`` (support pairs, or systems per polytope) for which ``"support"`` and
+``"vertex"`` are run: about 30 s (:data:`NASHPY_SECONDS_PER_SYSTEM`), e.g. 9 x 8. Larger games
+are refused before nashpy starts (a 60 x 60 game would take longer than the age of the
+universe)."""
 
 MAX_PIVOTS = 10_000
 """Pivots after which a Lemke-Howson path is abandoned as cycling (a few tenths of a second)."""
@@ -290,6 +307,42 @@ def _count_found(found: list[Profile], complete: list[Profile]) -> int:
     )
 
 
+def _duration(seconds: float) -> str:
+    """A rough duration in plain words."""
+    if seconds < 120:
+        return f"about {seconds:.0f} seconds"
+    if seconds < 7200:
+        return f"about {seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"about {seconds / 3600:.0f} hours"
+    return "far longer than a day"
+
+
+def check_nashpy_size(method: str, m: int, n: int) -> None:
+    """Refuse ``"support"`` or ``"vertex"`` on a game too large for them (before they start).
+
+    Both methods try every one of the ``C(m + n, m)`` support pairs or systems; above
+    :data:`NASHPY_MAX_SYSTEMS` that takes more than about 30 s.
+
+    Raises
+    ------
+    UsageError
+        With the estimated time and what to use instead.
+    """
+    if method not in ("support", "vertex"):
+        return
+    systems = math.comb(m + n, m)
+    if systems <= NASHPY_MAX_SYSTEMS:
+        return
+    seconds = systems * NASHPY_SECONDS_PER_SYSTEM
+    raise UsageError(
+        f"method {method!r} ({_LABELS[method]}) would take {_duration(seconds)} on this "
+        f"{m} x {n} game ({systems:.3g} cases to try, at most {NASHPY_MAX_SYSTEMS:,} are "
+        "allowed); use the default method, which lists every equilibrium of games up to "
+        "10 x 10 and finds one by the Lemke-Howson algorithm beyond, or method 'lemke-howson'"
+    )
+
+
 def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e-9) -> GameSolution:
     """Equilibria of a bimatrix game found by one of nashpy's algorithms.
 
@@ -343,6 +396,9 @@ def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e
     if not (np.all(np.isfinite(A_arr)) and np.all(np.isfinite(B_arr))):
         raise SolverError("a payoff is not a finite number; nashpy cannot solve this game")
     m, n = A_arr.shape
+    check_nashpy_size(method, m, n)
+    if method == "lemke-howson" and not enumeration_is_practical(m, n):
+        return _large_lemke_howson(A_arr, B_arr, tol)
     As, Bs = _positive_copy(A_arr), _positive_copy(B_arr)
     label = _LABELS[method]
 
@@ -407,58 +463,79 @@ def solve_with_nashpy(A: np.ndarray, B: np.ndarray, method: str, tol: float = 1e
 def solve_one_lemke_howson(A: np.ndarray, B: np.ndarray, tol: float = 1e-9) -> GameSolution:
     """One equilibrium of a bimatrix game by the Lemke-Howson algorithm.
 
-    The fallback for games too large to enumerate (von Stengel 2007, Algorithm 3.6; nashpy's
-    tableaux, Knight and Campbell 2018): paths are followed from the starting labels
-    ``0, 1, ...`` in turn until one ends in a pair that passes the independent best-response
-    check on the game rescaled to ``[1, 2]``; that equilibrium is returned. One path costs
-    milliseconds where enumerating every equilibrium of an 11 x 11 game takes seconds.
+    The fallback for games too large to enumerate (von Stengel 2007, Algorithm 3.6): paths
+    are followed from the starting labels ``0, 1, ...`` in turn (:mod:`sim.solver.lemke_howson`,
+    a numpy implementation; one path of a 200 x 200 game takes about a second) until one ends
+    in a pair that passes the best-response check on the game rescaled to ``[1, 2)``.
 
     Parameters
     ----------
     A, B
-        Payoffs of the row and the column player, shape ``(m, n)``, finite.
+        Payoffs of the row and the column player, shape ``(m, n)``, finite, ``m, n >= 2``.
     tol
-        Tie tolerance on the game rescaled to payoffs in ``[1, 2]``.
+        Tie tolerance on the game rescaled to payoffs in ``[1, 2)``.
 
     Returns
     -------
     GameSolution
-        One equilibrium (none if every path failed, with a warning); ``degenerate`` is
-        ``False`` because it is not known; ``method`` is ``"lemke-howson"``.
+        One equilibrium (none if every path failed within the pivot budget, with a warning);
+        ``degenerate`` is ``False`` because it is not known; ``method`` is ``"lemke-howson"``.
     """
-    try:
-        import nashpy  # noqa: F401  (fail early with a clear message)
-    except ImportError as err:  # pragma: no cover - nashpy is a dependency
-        raise SolverError(
-            "games this large are solved with nashpy's Lemke-Howson algorithm, but the Python "
-            "package nashpy is not installed"
-        ) from err
     A_arr = np.asarray(A, dtype=np.float64)
     B_arr = np.asarray(B, dtype=np.float64)
     if not (np.all(np.isfinite(A_arr)) and np.all(np.isfinite(B_arr))):
-        raise SolverError("a payoff is not a finite number; nashpy cannot solve this game")
+        raise SolverError("a payoff is not a finite number; Lemke-Howson cannot solve this game")
     m, n = A_arr.shape
-    As, Bs = _positive_copy(A_arr), _positive_copy(B_arr)
-    found: list[Profile] = []
+    run = run_lemke_howson(A_arr, B_arr, tol=tol)
     messages: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        for label in range(m + n):
-            try:
-                raw = [_lemke_howson_path(As, Bs, label)]
-            except Exception:  # this start failed or cycled: try the next one
-                continue
-            cleaned, _ = _clean(raw, m, n, tol)
-            found = [p for p in cleaned if _is_equilibrium(p[0], p[1], As, Bs, tol)]
-            if found:
-                break
-    if not found:
-        messages.extend(_plain_warnings("lemke-howson", caught))
-        messages.append(
-            f"the Lemke-Howson algorithm found no equilibrium from any of its {m + n} starting "
-            "labels (numerical trouble on this game)"
+    if not run.profiles:
+        reason = (
+            f"within its budget of {LH_MAX_PIVOTS:,} pivots"
+            if run.out_of_budget
+            else f"from any of its {m + n} starting labels"
         )
-    equilibria, components, subsets = _assemble(A_arr, B_arr, found)
+        messages.append(
+            f"the Lemke-Howson algorithm found no equilibrium {reason} (numerical trouble on "
+            "this game)"
+        )
+    equilibria, components, subsets = _assemble(A_arr, B_arr, list(run.profiles))
+    return GameSolution(
+        equilibria=equilibria,
+        degenerate=False,
+        components=components,
+        maximal_nash_subsets=subsets,
+        method="lemke-howson",
+        warnings=tuple(messages),
+    )
+
+
+def _large_lemke_howson(A: FloatArray, B: FloatArray, tol: float) -> GameSolution:
+    """``method="lemke-howson"`` on a game too large for nashpy's driver and for checking.
+
+    Every starting label is tried (:func:`sim.solver.lemke_howson.run_lemke_howson`) within
+    the pivot budget; distinct verified equilibria are kept, in the report order.
+    """
+    m, n = A.shape
+    run = run_lemke_howson(A, B, all_labels=True, tol=tol)
+    label = _LABELS["lemke-howson"]
+    messages = [
+        f"this {m} x {n} game is too large to check whether it is degenerate or whether "
+        f"{label} missed equilibria",
+        "the Lemke-Howson algorithm finds one equilibrium per starting label and can miss "
+        "some even in non-degenerate games",
+    ]
+    if run.out_of_budget:
+        messages.append(
+            f"{label} stopped after {run.starts_tried} of its {m + n} starting labels (its "
+            f"budget is {LH_MAX_PIVOTS:,} pivots)"
+        )
+    if run.failed_starts:
+        messages.append(
+            f"{label} failed (or went round in circles) from {run.failed_starts} of its "
+            f"{run.starts_tried} starting labels tried; the other starts were used"
+        )
+    profiles = sorted(run.profiles, key=_order_key)
+    equilibria, components, subsets = _assemble(A, B, profiles)
     return GameSolution(
         equilibria=equilibria,
         degenerate=False,

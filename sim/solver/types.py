@@ -14,7 +14,8 @@ a *component* is a connected union of maximal Nash subsets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +48,10 @@ def _frozen(array: npt.ArrayLike, dtype: type[np.generic]) -> npt.NDArray[np.gen
     return out
 
 
+_NOT_GIVEN: BoolArray = np.zeros(0, dtype=bool)
+"""Default of :attr:`EquilibriumTable.exact` (compared by identity): all games floating point."""
+
+
 @dataclass(frozen=True, eq=False)
 class EquilibriumTable:
     """Every extreme equilibrium of a stack of ``K`` games, one row per equilibrium (columnar).
@@ -73,6 +78,10 @@ class EquilibriumTable:
         labels than its dimension; von Stengel 2007, section 3.6).
     count
         ``(K,)`` int64: number of extreme equilibria of each game.
+    exact
+        ``(K,)`` bool: the game was solved in exact rational arithmetic (the floating-point
+        path could not certify its answer, see :mod:`sim.solver.certify`), so its rows are
+        exact results rounded to float64. Not given when constructing: all ``False``.
     """
 
     game_index: IntArray
@@ -82,8 +91,11 @@ class EquilibriumTable:
     component: IntArray
     degenerate: BoolArray
     count: IntArray
+    exact: BoolArray = field(default_factory=lambda: _NOT_GIVEN)
 
     def __post_init__(self) -> None:
+        if self.exact is _NOT_GIVEN:
+            object.__setattr__(self, "exact", np.zeros(np.shape(self.count), dtype=bool))
         # Freeze copies of the arrays; object.__setattr__ because the dataclass is frozen.
         for name, dtype in (
             ("game_index", np.int64),
@@ -93,13 +105,14 @@ class EquilibriumTable:
             ("component", np.int64),
             ("degenerate", np.bool_),
             ("count", np.int64),
+            ("exact", np.bool_),
         ):
             object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
         n_eq = self.game_index.shape[0]
         if not (
             self.row.shape[0] == self.col.shape[0] == self.payoffs.shape[0] == n_eq
             and self.component.shape[0] == n_eq
-            and self.degenerate.shape == self.count.shape
+            and self.degenerate.shape == self.count.shape == self.exact.shape
             and int(self.count.sum()) == n_eq
         ):
             raise ValueError("inconsistent EquilibriumTable columns")
@@ -133,18 +146,34 @@ class Equilibrium:
         Expected payoffs ``(x^T A y, x^T B y)`` in the original payoff units.
     component
         Index of the component (in :attr:`GameSolution.components`) the equilibrium belongs to.
+    exact_row, exact_col
+        The same strategies as exact rational probabilities, when the game was solved in exact
+        arithmetic (``None`` otherwise); ``row`` and ``col`` are then these rounded to float64.
+    exact_payoffs
+        The expected payoffs as exact rationals (``None`` unless solved exactly).
     """
 
     row: FloatArray
     col: FloatArray
     payoffs: tuple[float, float]
     component: int
+    exact_row: tuple[Fraction, ...] | None = None
+    exact_col: tuple[Fraction, ...] | None = None
+    exact_payoffs: tuple[Fraction, Fraction] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "row", _frozen(self.row, np.float64))
         object.__setattr__(self, "col", _frozen(self.col, np.float64))
         object.__setattr__(self, "payoffs", (float(self.payoffs[0]), float(self.payoffs[1])))
         object.__setattr__(self, "component", int(self.component))
+        given = (self.exact_row, self.exact_col, self.exact_payoffs)
+        if any(v is not None for v in given) and any(v is None for v in given):
+            raise ValueError("exact_row, exact_col and exact_payoffs go together")
+
+    @property
+    def is_exact(self) -> bool:
+        """The equilibrium carries exact rational probabilities and payoffs."""
+        return self.exact_row is not None
 
     @property
     def row_support(self) -> tuple[int, ...]:
@@ -170,10 +199,22 @@ class Equilibrium:
             and np.array_equal(self.col, other.col)
             and self.payoffs == other.payoffs
             and self.component == other.component
+            and self.exact_row == other.exact_row
+            and self.exact_col == other.exact_col
+            and self.exact_payoffs == other.exact_payoffs
         )
 
     def __hash__(self) -> int:
-        return hash((self.row.tobytes(), self.col.tobytes(), self.payoffs, self.component))
+        return hash(
+            (
+                self.row.tobytes(),
+                self.col.tobytes(),
+                self.payoffs,
+                self.component,
+                self.exact_row,
+                self.exact_col,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -200,6 +241,9 @@ class GameSolution:
         The algorithm that produced the result, one of :data:`METHODS`.
     warnings
         Plain-words messages for the user (for example that the game is degenerate).
+    exact
+        The result was computed in exact rational arithmetic: every equilibrium carries
+        :attr:`Equilibrium.exact_row`, ``exact_col`` and ``exact_payoffs``.
     """
 
     equilibria: tuple[Equilibrium, ...]
@@ -208,3 +252,4 @@ class GameSolution:
     maximal_nash_subsets: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
     method: str
     warnings: tuple[str, ...]
+    exact: bool = False
