@@ -1,160 +1,103 @@
 """The JSON Schema of the scenario file format (printed by ``tradegame schema``).
 
-The loader in :mod:`sim.scenario` is the authority (it also checks cross-field rules a schema
-cannot express: values inside ranges, matrix shapes matching the strategy lists, formulas that
-use only known names). The tests check every bundled scenario against this schema too, so the
-two cannot drift apart.
+Generated from the pydantic models of :mod:`sim.scenario.spec`, the same models the loader
+validates files with, plus every registered extension table
+(:mod:`sim.scenario.extensions`). The loader also checks rules a schema cannot express
+(matrix shapes matching the strategy lists, formulas that use only known names, markers inside
+the ranges). The generated schema is made self-contained and plain: references are inlined,
+pydantic's automatic titles and ``null`` alternatives (TOML has no null) are removed.
+
+``SCENARIO_SCHEMA`` is computed on first use (it imports pydantic).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
-_TEXT: dict[str, Any] = {"type": "string", "minLength": 1}
-_IDENT: dict[str, Any] = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]*$"}
-_NUMBER: dict[str, Any] = {"type": "number"}
-_CELL: dict[str, Any] = {
-    "description": "a number, or a formula (in quotes) of the parameters",
-    "oneOf": [_NUMBER, _TEXT],
-}
-_MATRIX: dict[str, Any] = {
-    "type": "array",
-    "description": "one row per row-player strategy, one cell per column-player strategy",
-    "minItems": 1,
-    "items": {"type": "array", "minItems": 1, "items": _CELL},
-}
+SCHEMA_ID = "https://tradegame.invalid/schema/scenario-1.json"
+SCHEMA_DESCRIPTION = (
+    "A two-player negotiation game: players, strategies, named parameters with value, range, "
+    "unit and source, and payoffs as matrices or formulas of the parameters."
+)
+_SCHEMA_KEYS_WITH_SCHEMAS = ("items", "additionalProperties", "propertyNames", "not")
+_SCHEMA_LISTS = ("oneOf", "anyOf", "allOf", "prefixItems")
 
-SCENARIO_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://tradegame.invalid/schema/scenario-1.json",
-    "title": "tradegame scenario",
-    "description": (
-        "A two-player negotiation game: players, strategies, named parameters with value, range, "
-        "unit and source, and payoffs as matrices or formulas of the parameters."
-    ),
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "title", "summary", "status", "players", "payoffs"],
-    "properties": {
-        "id": {
-            "type": "string",
-            "pattern": "^[a-z0-9][a-z0-9_-]*$",
-            "description": "short name used on the command line, e.g. rare-earths-for-chips",
-        },
-        "title": _TEXT,
-        "summary": _TEXT,
-        "status": {
-            "enum": ["illustrative", "calibrated"],
-            "description": "illustrative: orders of magnitude for teaching; calibrated: estimated",
-        },
-        "sources": {"type": "array", "items": _TEXT},
-        "narrative": {"type": "string", "description": "plain-words story for reports"},
-        "parameters": {
-            "type": "object",
-            "description": "named parameters usable in formulas",
-            "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9_]*$"},
-            "additionalProperties": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["value", "range"],
-                "properties": {
-                    "value": {**_NUMBER, "description": "default value, inside the range"},
-                    "range": {
-                        "type": "array",
-                        "items": _NUMBER,
-                        "minItems": 2,
-                        "maxItems": 2,
-                        "description": "[low, high], low < high",
-                    },
-                    "unit": {"type": "string"},
-                    "label": {"type": "string"},
-                    "source": {"type": "string"},
-                },
-            },
-        },
-        "players": {
-            "type": "array",
-            "description": "exactly two players; the first chooses rows",
-            "minItems": 2,
-            "maxItems": 2,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id", "strategies"],
-                "properties": {
-                    "id": _IDENT,
-                    "name": _TEXT,
-                    "strategies": {"type": "array", "minItems": 1, "items": _TEXT},
-                    "vars": {
-                        "type": "object",
-                        "description": "per-strategy variables: one number per strategy",
-                        "additionalProperties": {"type": "array", "items": _NUMBER},
-                    },
-                },
-            },
-        },
-        "payoffs": {
-            "type": "object",
-            "additionalProperties": False,
-            "description": "exactly one of matrix or formula, keyed by player id",
-            "properties": {
-                "matrix": {"type": "object", "additionalProperties": _MATRIX},
-                "formula": {
-                    "type": "object",
-                    "additionalProperties": {
-                        **_TEXT,
-                        "description": "formula over parameters and strategy vars",
-                    },
-                },
-            },
-            "oneOf": [{"required": ["matrix"]}, {"required": ["formula"]}],
-        },
-        "markers": {
-            "type": "array",
-            "description": "named points drawn on plots, e.g. the Geneva truce",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name", "values"],
-                "properties": {
-                    "name": _TEXT,
-                    "values": {"type": "object", "additionalProperties": _NUMBER},
-                    "date": {"type": "string"},
-                    "note": {"type": "string"},
-                },
-            },
-        },
-        "report": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "sweeps": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["vary"],
-                        "properties": {
-                            "vary": {
-                                "oneOf": [
-                                    _TEXT,
-                                    {"type": "array", "items": _TEXT, "minItems": 1, "maxItems": 2},
-                                ],
-                                "description": "NAME=START:STOP:N, one or two of them",
-                            },
-                            "set": {"type": "object", "additionalProperties": _NUMBER},
-                            "title": _TEXT,
-                        },
-                    },
-                }
-            },
-        },
-    },
-}
+
+def _plain(node: Any, defs: dict[str, Any]) -> Any:
+    """``node`` with references inlined, titles and null alternatives removed."""
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        target = defs[node["$ref"].rsplit("/", 1)[-1]]
+        inlined = {k: v for k, v in target.items() if k not in ("title", "description")}
+        extra = {k: v for k, v in node.items() if k != "$ref"}
+        return _plain({**inlined, **extra}, defs)
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("title", "$defs") or (key == "default" and value is None):
+            continue
+        if key == "properties":
+            out[key] = {name: _plain(sub, defs) for name, sub in value.items()}
+        elif key == "patternProperties" and len(value) == 1:
+            # A table whose keys are names: the pattern constrains the keys, one schema the values.
+            ((pattern, sub),) = value.items()
+            out["propertyNames"] = {"pattern": pattern}
+            out["additionalProperties"] = _plain(sub, defs)
+        elif key in _SCHEMA_KEYS_WITH_SCHEMAS:
+            out[key] = _plain(value, defs)
+        elif key in _SCHEMA_LISTS:
+            options = [_plain(v, defs) for v in value if v != {"type": "null"}]
+            if len(options) == 1 and key == "anyOf":
+                out.update({k: v for k, v in options[0].items() if k not in out})
+            else:
+                out[key] = options
+        else:
+            out[key] = value
+    return out
+
+
+def _model_schema(model: Any) -> dict[str, Any]:
+    raw = model.model_json_schema()
+    return _plain(raw, raw.get("$defs", {}))
+
+
+@functools.cache
+def _core_schema() -> dict[str, Any]:
+    from sim.scenario.spec import ScenarioSpec
+
+    body = _model_schema(ScenarioSpec)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "tradegame scenario",
+        "description": SCHEMA_DESCRIPTION,
+        **{k: v for k, v in body.items() if k != "description"},
+    }
 
 
 def scenario_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of a scenario file, as a new dict."""
-    import copy
+    """Return the JSON Schema (draft 2020-12) of a scenario file, as a new dict.
 
-    return copy.deepcopy(SCENARIO_SCHEMA)
+    Every registered extension table appears as an optional top-level property described by
+    its ``summary``.
+    """
+    from sim.scenario.extensions import registered_tables
+
+    schema = copy.deepcopy(_core_schema())
+    for key, spec in sorted(registered_tables().items()):
+        table = _model_schema(spec.model)
+        table.pop("description", None)
+        schema["properties"][key] = {
+            **table,
+            "description": spec.summary or f"the [{key}] table of an analysis",
+        }
+    return schema
+
+
+def __getattr__(name: str) -> Any:
+    # SCENARIO_SCHEMA is built on first use, so importing this module stays cheap.
+    if name == "SCENARIO_SCHEMA":
+        return scenario_schema()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import ast
 import builtins
 import doctest
+import importlib
 import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -18,12 +22,17 @@ import pytest
 import sim.formula
 from sim.formula import (
     ALLOWED_FUNCTIONS,
+    MAX_EXACT_BITS,
     MAX_EXPONENT,
     MAX_LENGTH,
     MAX_NESTING,
+    ExactValue,
     Formula,
     FormulaError,
+    NonFiniteResult,
     compile_formula,
+    enclose,
+    name_problem,
 )
 
 NAMES = {"a", "s", "t", "t_us", "beta", "kappa"}
@@ -66,7 +75,6 @@ def refused(source: str, names: set[str] | None = None) -> FormulaError:
         ("log(exp(2))", 2.0),
         ("sqrt(16)", 4.0),
         ("1e-3 * 1000", 1.0),
-        ("5 - 2*t  # a comment is ignored", 5 - 2 * 0.3),
     ],
 )
 def test_arithmetic_and_precedence(source: str, expected: float) -> None:
@@ -459,30 +467,236 @@ def test_hostile_formulas_execute_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     assert modules_after - modules_before == set()
 
 
-def test_module_never_uses_eval_exec_or_compile() -> None:
-    tree = ast.parse(Path(sim.formula.__file__).read_text(encoding="utf-8"))
+def test_package_never_uses_eval_exec_or_compile() -> None:
+    files = sorted(Path(sim.formula.__file__).parent.glob("*.py"))
+    assert len(files) >= 5
     forbidden = {"eval", "exec", "compile", "__import__"}
-    used = {
-        node.func.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-    }
-    assert used.isdisjoint(forbidden)
-    imported = {
-        alias.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in node.names
-    }
-    modules = {
-        node.module.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module
-    }
-    assert "sim" not in imported | modules  # the evaluator depends on nothing of ours
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        used = {
+            node.func.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        }
+        assert used.isdisjoint(forbidden), path
+        imported = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        absolute = {
+            node.module.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+        }
+        # the evaluator depends on nothing of ours (its own modules are imported relatively)
+        assert "sim" not in imported | absolute, path
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(sim.formula, verbose=False)
-    assert result.attempted > 0
+@pytest.mark.parametrize("module", ["sim.formula", "sim.formula.compiled", "sim.formula.syntax"])
+def test_doctests(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module), verbose=False)
+    assert result.attempted > 0 or module == "sim.formula"
     assert result.failed == 0
+
+
+# --- comments, names -------------------------------------------------------------------------
+
+
+def test_hash_is_an_error_not_a_comment() -> None:
+    # Python's parser would drop everything after "#": "5 - 2*t # + 100*t" would be 5 - 2*t.
+    err = refused("5 - 2*t # + 100*t")
+    assert err.fragment == "#"
+    assert err.offset == 8
+    assert "comments" in err.message
+    assert "column 9" in err.message
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("lambda", "reserved word"),
+        ("in", "reserved word"),
+        ("if", "reserved word"),
+        ("None", "reserved word"),
+        ("exp", "function"),
+        ("sqrt", "function"),
+        ("_x", "start with a letter"),
+        ("1x", "start with a letter"),
+        ("t-us", "start with a letter"),
+    ],
+)
+def test_name_problem_says_why(name: str, words: str) -> None:
+    problem = name_problem(name)
+    assert problem is not None
+    assert words in problem
+    assert repr(name) in problem
+
+
+@pytest.mark.parametrize("name", ["t", "t_us", "kappa", "match", "lambda_", "C_cn"])
+def test_name_problem_accepts_usable_names(name: str) -> None:
+    assert name_problem(name) is None
+    assert compile_formula(f"2*{name}", {name}).evaluate({name: 1.5}) == 3.0
+
+
+# --- exact evaluation ------------------------------------------------------------------------
+
+
+def exact(source: str, **env: object) -> ExactValue:
+    return compile_formula(source, set(env) | NAMES).evaluate_rational(env)
+
+
+@pytest.mark.parametrize(
+    ("source", "env", "expected"),
+    [
+        ("0.1 * 3", {}, Fraction(3, 10)),  # the literal's decimal value, not the nearest float
+        ("1/3", {}, Fraction(1, 3)),
+        ("5 - 2*t", {"t": Fraction(3, 10)}, Fraction(22, 5)),
+        ("t**-2", {"t": Fraction(2, 3)}, Fraction(9, 4)),
+        ("(1 + t)**64", {"t": Fraction(1, 10)}, Fraction(11, 10) ** 64),
+        ("abs(t - 1)", {"t": Fraction(1, 7)}, Fraction(6, 7)),
+        ("min(t, 1/3, 0.5) + max(t, 2)", {"t": Fraction(1, 4)}, Fraction(1, 4) + 2),
+        ("sqrt(t)", {"t": Fraction(9, 4)}, Fraction(3, 2)),
+        ("t**(1/3)", {"t": Fraction(27, 8)}, Fraction(3, 2)),
+        ("t**1.5", {"t": Fraction(4)}, Fraction(8)),
+        ("exp(0*t)", {"t": Fraction(5)}, Fraction(1)),
+        ("log(t)", {"t": Fraction(1)}, Fraction(0)),
+        ("0**0", {}, Fraction(1)),
+        ("t", {"t": 0.1}, Fraction(0.1)),  # a float argument counts at its binary value
+        ("t", {"t": Decimal("0.1")}, Fraction(1, 10)),
+    ],
+)
+def test_exact_values(source: str, env: dict[str, object], expected: Fraction) -> None:
+    result = exact(source, **env)
+    assert result == ExactValue(expected, True)
+    assert compile_formula(source, set(env) | NAMES).evaluate_exact(env) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "env", "float_value"),
+    [
+        ("sqrt(t)", {"t": Fraction(2)}, np.sqrt(2.0)),
+        ("exp(t)", {"t": Fraction(1, 2)}, np.exp(0.5)),
+        ("log(t)", {"t": Fraction(3)}, np.log(3.0)),
+        ("t**0.5", {"t": Fraction(3)}, np.power(3.0, 0.5)),
+        ("1 + exp(t)", {"t": Fraction(1)}, None),
+    ],
+)
+def test_inexact_steps_take_the_floats_exact_value(
+    source: str, env: dict[str, Fraction], float_value: float | None
+) -> None:
+    result = exact(source, **env)
+    assert result.exact is False
+    if float_value is None:
+        float_value = float(1 + np.exp(1.0))
+        assert result.value == 1 + Fraction(np.exp(1.0))
+    else:
+        assert result.value == Fraction(float(float_value))
+    assert float(result.value) == float_value
+
+
+@pytest.mark.parametrize(
+    ("source", "env"),
+    [
+        ("1/t", {"t": Fraction(0)}),
+        ("t**-1", {"t": Fraction(0)}),
+        ("log(t)", {"t": Fraction(0)}),
+        ("log(t)", {"t": Fraction(-1)}),
+        ("sqrt(t)", {"t": Fraction(-1, 4)}),
+        ("t**(1/3)", {"t": Fraction(-8)}),
+        ("exp(t)", {"t": Fraction(1000)}),
+    ],
+)
+def test_exact_non_finite_raises_and_float_agrees(source: str, env: dict[str, Fraction]) -> None:
+    with pytest.raises(NonFiniteResult):
+        exact(source, **env)
+    floats = {k: float(v) for k, v in env.items()}
+    assert not np.isfinite(compile_formula(source, NAMES).evaluate(floats))
+
+
+def test_huge_intermediates_fall_back_to_floats_quickly() -> None:
+    t = Fraction(1_000_001, 1_000_000)
+    start = time.perf_counter()
+    result = exact("((t**64)**64)**64", t=t)
+    assert time.perf_counter() - start < 1.0
+    assert result.exact is False
+    assert float(result.value) == pytest.approx(float(t) ** (64**3), rel=1e-9)
+    assert MAX_EXACT_BITS >= 4096
+
+
+def test_exact_missing_and_bad_values() -> None:
+    f = compile_formula("t + s", NAMES)
+    with pytest.raises(FormulaError, match='"s"'):
+        f.evaluate_exact({"t": Fraction(1)})
+    for bad in ("abc", float("nan"), float("inf"), True, Decimal("Infinity")):
+        with pytest.raises(FormulaError, match='"t"'):
+            f.evaluate_exact({"t": bad, "s": 1})
+
+
+# --- interval evaluation ---------------------------------------------------------------------
+
+
+def interval(source: str, lo: dict[str, object], hi: dict[str, object]) -> tuple[float, float]:
+    low, high = compile_formula(source, NAMES).evaluate_interval(lo, hi)  # type: ignore[arg-type]
+    return float(low), float(high)
+
+
+def test_interval_bounds_are_outward_and_tight() -> None:
+    low, high = interval("5 - 2*t", {"t": 0.25}, {"t": 0.5})
+    assert low <= 4.0 <= low + 1e-12
+    assert high - 1e-12 <= 4.5 <= high
+    # 0.1 is not a float: the bounds straddle the decimal value
+    low, high = interval("0.1", {}, {})
+    assert Fraction(low) < Fraction(1, 10) < Fraction(high)
+    assert enclose(Fraction(1, 10)) == (low, high)
+    assert enclose(Fraction(1, 4)) == (0.25, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("source", "lo", "hi", "expected"),
+    [
+        ("t**2", -1.0, 2.0, (0.0, 4.0)),  # even power across zero: minimum 0
+        ("t**3", -1.0, 2.0, (-1.0, 8.0)),
+        ("abs(t)", -3.0, 2.0, (0.0, 3.0)),
+        ("-t", 1.0, 2.0, (-2.0, -1.0)),
+        ("min(t, 1)", 0.0, 2.0, (0.0, 1.0)),
+        ("sqrt(t)", 4.0, 9.0, (2.0, 3.0)),
+    ],
+)
+def test_interval_shapes(source: str, lo: float, hi: float, expected: tuple[float, float]) -> None:
+    low, high = interval(source, {"t": lo}, {"t": hi})
+    assert low <= expected[0]
+    assert high >= expected[1]
+    assert expected[0] - low < 1e-12
+    assert high - expected[1] < 1e-12
+
+
+@pytest.mark.parametrize(
+    ("source", "lo", "hi"),
+    [
+        ("1/t", -1.0, 1.0),
+        ("log(t)", 0.0, 1.0),
+        ("sqrt(t)", -1.0, 1.0),
+        ("t**0.5", -1.0, 1.0),
+        ("t**-2", -1.0, 1.0),
+        ("t**s", -1.0, 1.0),
+    ],
+)
+def test_interval_unbounded_where_nothing_can_be_said(source: str, lo: float, hi: float) -> None:
+    assert interval(source, {"t": lo, "s": 0.5}, {"t": hi, "s": 0.5}) == (-np.inf, np.inf)
+
+
+def test_interval_is_vectorised_and_checks_its_bounds() -> None:
+    f = compile_formula("t*s", NAMES)
+    low, high = f.evaluate_interval(
+        {"t": np.array([0.0, 1.0]), "s": np.array([[1.0], [2.0]])},
+        {"t": np.array([1.0, 2.0]), "s": np.array([[1.0], [2.0]])},
+    )
+    assert low.shape == high.shape == (2, 2)
+    assert high[1, 1] >= 4.0
+    assert low[1, 1] <= 2.0
+    with pytest.raises(FormulaError, match="exceeds"):
+        f.evaluate_interval({"t": 1.0, "s": 0.0}, {"t": 0.0, "s": 0.0})
+    with pytest.raises(FormulaError, match='"s"'):
+        f.evaluate_interval({"t": 1.0}, {"t": 2.0})

@@ -13,14 +13,16 @@ from __future__ import annotations
 import ast
 import contextlib
 import functools
+import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sim.formula import FormulaError, compile_formula
+from sim.formula import FormulaError, NonFiniteResult, compile_formula
 
 NAMES = ("x", "y")
 
@@ -216,6 +218,11 @@ def test_garbage_only_raises_formula_error(text: str) -> None:
     assert formula.names <= set(NAMES)
     out = formula.evaluate({"x": 1.5, "y": np.array([0.0, -2.0])})
     assert out.dtype == np.float64
+    # the exact and interval evaluators raise nothing but FormulaError either
+    with contextlib.suppress(FormulaError):
+        formula.evaluate_exact({"x": Fraction(3, 2), "y": Fraction(-2)})
+    lo, hi = formula.evaluate_interval({"x": 1.0, "y": -2.0}, {"x": 2.0, "y": 0.0})
+    assert not (np.isnan(lo) | np.isnan(hi)).any()
 
 
 @settings(max_examples=100, deadline=None)
@@ -223,3 +230,109 @@ def test_garbage_only_raises_formula_error(text: str) -> None:
 def test_long_and_deep_text_never_crashes(text: str) -> None:
     with contextlib.suppress(FormulaError):
         compile_formula(text, NAMES).evaluate({"x": 2.0})
+
+
+# --- exact evaluation ------------------------------------------------------------------------
+#
+# The exact evaluator is checked against a reference written here in plain Fraction arithmetic,
+# on trees without exp, log and sqrt and with integer exponents (the operations that are exact).
+# Number literals count at the value of their text: ast.unparse writes repr(v).
+
+
+def is_rational_tree(tree: Tree) -> bool:
+    kind = tree[0]
+    if kind in ("num", "name"):
+        return True
+    if kind in ("neg", "pos"):
+        return is_rational_tree(tree[1])
+    if kind == "bin":
+        if tree[1] == "**" and tree[3][0] == "name":
+            return False  # a variable exponent need not be an integer
+        return is_rational_tree(tree[2]) and is_rational_tree(tree[3])
+    return tree[1] in ("abs", "min", "max") and all(is_rational_tree(a) for a in tree[2])
+
+
+def reference_exact(tree: Tree, env: dict[str, Fraction]) -> Fraction:
+    """Plain recursive Fraction arithmetic; ZeroDivisionError where the value is infinite."""
+    kind = tree[0]
+    if kind == "num":
+        return Fraction(repr(tree[1]))
+    if kind == "name":
+        return env[tree[1]]
+    if kind == "neg":
+        return -reference_exact(tree[1], env)
+    if kind == "pos":
+        return reference_exact(tree[1], env)
+    if kind == "bin":
+        a, b = reference_exact(tree[2], env), reference_exact(tree[3], env)
+        return {
+            "+": lambda: a + b,
+            "-": lambda: a - b,
+            "*": lambda: a * b,
+            "/": lambda: a / b,
+            "**": lambda: a ** int(b),
+        }[tree[1]]()
+    args = [reference_exact(a, env) for a in tree[2]]
+    return {"abs": lambda: abs(args[0]), "min": lambda: min(args), "max": lambda: max(args)}[
+        tree[1]
+    ]()
+
+
+rationals = st.fractions(min_value=-50, max_value=50, max_denominator=1000)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=trees, x=rationals, y=rationals)
+def test_exact_agrees_with_fraction_reference(tree: Tree, x: Fraction, y: Fraction) -> None:
+    assume(depth(tree) <= 30 and is_rational_tree(tree))
+    formula = compile_formula(to_source(tree), NAMES)
+    env = {"x": x, "y": y}
+    try:
+        expected = reference_exact(tree, env)
+    except ZeroDivisionError:
+        try:
+            formula.evaluate_rational(env)
+        except NonFiniteResult:
+            return
+        raise AssertionError("division by zero was not reported") from None
+    got = formula.evaluate_rational(env)
+    if got.exact:  # huge intermediates fall back to floats, and say so
+        assert got.value == expected
+
+
+# --- interval evaluation ---------------------------------------------------------------------
+
+boxes = st.tuples(values, st.floats(0, 5, allow_nan=False)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    tree=trees, box_x=boxes, box_y=boxes, where=st.lists(st.floats(0, 1), min_size=1, max_size=4)
+)
+def test_interval_contains_every_point_of_the_box(
+    tree: Tree, box_x: tuple[float, float], box_y: tuple[float, float], where: list[float]
+) -> None:
+    """Rounding to nearest is monotone, so the float value at any point of the box lies inside
+    the widened bounds; for exact-only trees the exact value does too (the rigorous claim)."""
+    assume(depth(tree) <= 30)
+    formula = compile_formula(to_source(tree), NAMES)
+    lo, hi = formula.evaluate_interval(
+        {"x": box_x[0], "y": box_y[0]}, {"x": box_x[1], "y": box_y[1]}
+    )
+    assert lo.shape == hi.shape == ()
+    assert not (lo > hi)
+    bounded = math.isfinite(float(lo)) and math.isfinite(float(hi))
+    for u in where:
+        x = box_x[0] + u * (box_x[1] - box_x[0])
+        y = box_y[1] - u * (box_y[1] - box_y[0])
+        x, y = min(max(x, box_x[0]), box_x[1]), min(max(y, box_y[0]), box_y[1])
+        value = formula.evaluate({"x": x, "y": y})
+        if bounded:
+            assert np.isfinite(value), (to_source(tree), x, y, lo, hi)
+        if np.isfinite(value):
+            assert lo <= value <= hi, (to_source(tree), x, y, value, lo, hi)
+        if bounded and is_rational_tree(tree):
+            with contextlib.suppress(NonFiniteResult):
+                exact = formula.evaluate_rational({"x": Fraction(x), "y": Fraction(y)})
+                if exact.exact:
+                    assert Fraction(float(lo)) <= exact.value <= Fraction(float(hi))

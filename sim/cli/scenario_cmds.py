@@ -7,18 +7,18 @@ from typing import Annotated
 
 import typer
 
-from sim.bundled import find_bundled
 from sim.cli.options import JsonOpt, ScenarioArg, SetOpt
 from sim.cli.output import emit_json, handle_errors, out
 from sim.cli.render import scenario_text, table
-from sim.errors import InputFileError, TradegameError
+from sim.errors import InputFileError, ScenarioError, TradegameError
 from sim.scenario import (
-    check_payoffs_over_ranges,
+    InvalidScenarioError,
     list_bundled,
     load_scenario,
     parse_set_options,
+    validation_problems,
 )
-from sim.schema import scenario_schema
+from sim.scenario.bundled import find_bundled
 
 
 @handle_errors
@@ -51,6 +51,7 @@ def show(scenario: ScenarioArg, set_values: SetOpt = None, json_output: JsonOpt 
     values = loaded.resolve_values(parse_set_options(set_values or []))
     if json_output:
         A, B = loaded.payoffs(values)
+        variables = loaded.strategy_vars(values)
         emit_json(
             {
                 "schema_version": 1,
@@ -75,9 +76,9 @@ def show(scenario: ScenarioArg, set_values: SetOpt = None, json_output: JsonOpt 
                         "id": p.id,
                         "name": p.name,
                         "strategies": list(p.strategies),
-                        "vars": {k: list(v) for k, v in p.vars.items()},
+                        "vars": {k: list(v) for k, v in player_vars.items()},
                     }
-                    for p in loaded.players
+                    for p, player_vars in zip(loaded.players, variables, strict=True)
                 ],
                 "payoffs": [A.tolist(), B.tolist()],
                 "markers": [
@@ -104,28 +105,48 @@ def validate(
         ),
     ],
 ) -> None:
-    """Check scenario files (or bundled ids), payoffs included over every parameter's range.
+    """Check scenario files (or bundled ids): everything solve, sweep and report would refuse.
 
-    Silent when all are valid; otherwise one line for each file with a problem.
+    Checks the format, formulas, markers and report sweeps (inside the ranges), extension
+    tables, and that payoffs stay finite over every parameter's range, at every marker and over
+    every report sweep. Silent when all files are valid; otherwise one line per problem, every
+    problem of every file.
     """
     exit_code = 0
     for path in files:
-        try:
-            if path.exists():
-                scenario = load_scenario(path)
-            elif find_bundled(str(path)) is not None:
-                scenario = load_scenario(str(path))
-            else:
-                raise InputFileError(f"{path}: no such file; check the path")
-            check_payoffs_over_ranges(scenario)
-        except TradegameError as error:
+        for error in _file_problems(path):
             typer.echo(f"tradegame: error: {error}", err=True)
             exit_code = exit_code or error.exit_code
     if exit_code:
         raise typer.Exit(exit_code)
 
 
+def _file_problems(path: Path) -> list[TradegameError]:
+    """Every problem of one file, as errors (one line each)."""
+    try:
+        if _exists(path):
+            scenario = load_scenario(path)
+        elif find_bundled(str(path)) is not None:
+            scenario = load_scenario(str(path))
+        else:
+            raise InputFileError(f"{path}: no such file; check the path")
+    except InvalidScenarioError as error:
+        return [ScenarioError(line) for line in error.problems]
+    except TradegameError as error:
+        return [error]
+    return [ScenarioError(line) for line in validation_problems(scenario)]
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists() or path.is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
 @handle_errors
 def schema() -> None:
-    """Print the JSON Schema of the scenario file format."""
+    """Print the JSON Schema of the scenario file format (extension tables included)."""
+    from sim.schema import scenario_schema
+
     emit_json(scenario_schema())
