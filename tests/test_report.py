@@ -1,15 +1,15 @@
-"""Reports (:mod:`sim.report`): content, self-containment, escaping, PDF pages, files.
+"""Reports (:mod:`sim.documents`): content, self-containment, escaping, PDF, files.
 
 The HTML is checked through its structure (parsed with :mod:`html.parser`), not by string
 snapshots: sections, equilibrium explanations, regime tables, figures, and the absence of
-anything that would make a browser fetch or run something.
+anything that would make a browser fetch or run something. The PDF is checked through its
+text (``pdftotext``) and its structure (pages, tags, outline; more in
+``tests/test_documents_pdf.py``).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -18,22 +18,21 @@ from pathlib import Path
 import pytest
 
 from sim.bundled import bundled_paths
-from sim.errors import OutputExistsError, ScenarioError, UsageError
-from sim.report import (
-    ILLUSTRATIVE_CAVEAT,
-    Report,
-    build_report,
+from sim.documents.content import ILLUSTRATIVE_CAVEAT, Report, build_report
+from sim.documents.files import (
     check_output,
-    exact_value,
-    inline_svg,
-    render_html,
-    render_pdf,
+    render_report,
     report_command,
     report_format,
     write_report,
 )
+from sim.documents.layout import sweep_figures
+from sim.documents.svg import inline_svg
+from sim.documents.sweep_words import exact_value
+from sim.errors import OutputExistsError, ScenarioError, UsageError
 from sim.scenario import load_scenario, parse_scenario_text
 from tests.games import CONTINUUM, TIES3
+from tests.test_documents_pdf import pdf_words
 
 # --------------------------------------------------------------------------------------
 # helpers
@@ -139,19 +138,33 @@ def external_references(html: bytes) -> list[str]:
     return found
 
 
+def render_html(report: Report, figures: dict[int, bytes] | None = None) -> bytes:
+    return render_report(report, "html", figures=figures)
+
+
+def render_pdf(report: Report, figures: dict[int, bytes] | None = None) -> bytes:
+    return render_report(report, "pdf", figures=figures)
+
+
 @cache
 def report_of(ref: str) -> Report:
     return build_report(load_scenario(ref))
 
 
 @cache
+def figures_of(ref: str) -> dict[int, bytes]:
+    """Each sweep's figure, drawn once and shared by the HTML and PDF of a test."""
+    return sweep_figures(report_of(ref))
+
+
+@cache
 def html_of(ref: str) -> bytes:
-    return render_html(report_of(ref))
+    return render_html(report_of(ref), figures_of(ref))
 
 
 @cache
 def pdf_of(ref: str) -> bytes:
-    return render_pdf(report_of(ref))
+    return render_pdf(report_of(ref), figures_of(ref))
 
 
 # --------------------------------------------------------------------------------------
@@ -201,7 +214,7 @@ def test_payoff_matrix_marks_best_replies_and_equilibria() -> None:
     assert rows[2] == ["Maintain", "7.5, 10", "-6.5*, 11* EQUILIBRIUM", "-20.5, 7"]
     assert rows[3] == ["Tighten", "0, 0", "-8, 3*", "-16*, 1"]
     page = parse(html)
-    shaded = [a for tag, a in page.tags if tag == "td" and a.get("class") == "ne"]
+    shaded = [a for tag, a in page.tags if tag == "td" and a.get("class") == "centred highlight"]
     assert len(shaded) == 2
     # the legend says what the marks mean
     assert "a best reply" in page.text
@@ -370,7 +383,7 @@ def test_no_solver_jargon_in_the_report() -> None:
 def test_other_solver_warnings_are_kept() -> None:
     from dataclasses import replace
 
-    from sim.report import _solver_warnings
+    from sim.documents.content import _solver_warnings
 
     solved = build_report(parse_scenario_text(CONTINUUM)).solved
     solution = replace(
@@ -490,17 +503,10 @@ def test_outcome_order_is_stated_above_each_regime_table_and_figure() -> None:
     assert markers.index("Outcomes are written as") < markers.index('<table class="markers"')
 
 
-def test_pdf_states_the_outcome_order(tmp_path: Path) -> None:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; apt-get install poppler-utils")
-    path = tmp_path / "ladder.pdf"
-    path.write_bytes(render_pdf(_ladder()))
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
-    )
-    flat = " ".join(out.stdout.decode("utf-8").split())
-    # the markers, the sweep's words page and its figure page
-    assert flat.count("Outcomes are written as the United States' strategy / China's") == 3
+def test_pdf_states_the_outcome_order() -> None:
+    flat = pdf_words(render_pdf(_ladder()))
+    # above the key moments and in the sweep's section (before its figure and table)
+    assert flat.count("Outcomes are written as the United States' strategy / China's") == 2
 
 
 # --------------------------------------------------------------------------------------
@@ -572,10 +578,16 @@ def test_scenario_text_is_escaped(hostile_html: bytes) -> None:
     assert not any("<script" in c for c in page.comments)
 
 
-def test_hostile_pdf_renders(hostile_html: bytes) -> None:
-    # "$" must not switch on mathtext; odd names must not break the layout.
-    pdf = render_pdf(build_report(parse_scenario_text(HOSTILE)))
-    assert pdf.startswith(b"%PDF")
+def test_hostile_pdf_shows_the_text_literally() -> None:
+    # Typst markup characters and "$" in user text are text, not markup or maths.
+    flat = pdf_words(render_pdf(build_report(parse_scenario_text(HOSTILE))))
+    for text in (
+        "<script>alert('title')</script> & co",
+        "plain $17 bn source",
+        "Hold --> & <!--",
+        "<script>sweep</script>",
+    ):
+        assert text in flat, text
 
 
 # --------------------------------------------------------------------------------------
@@ -583,20 +595,19 @@ def test_hostile_pdf_renders(hostile_html: bytes) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _page_boxes(pdf: bytes) -> list[tuple[float, float]]:
-    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
-    return [(float(w), float(h)) for w, h in boxes]
-
-
-def test_pdf_has_text_pages_and_one_figure_page_per_sweep() -> None:
+def test_pdf_is_a4_tagged_and_short_enough() -> None:
     pdf = pdf_of("rare-earths-for-chips")
     assert pdf.startswith(b"%PDF")
-    boxes = _page_boxes(pdf)
-    portrait = [b for b in boxes if b[1] > b[0]]
-    landscape = [b for b in boxes if b[0] > b[1]]
-    assert len(landscape) == 3  # one figure page per sweep
-    assert len(portrait) >= 6
-    assert all(abs(w - 595.44) < 1 and abs(h - 841.68) < 1 for w, h in portrait)  # A4
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes
+    assert all(abs(float(w) - 595.28) < 1 and abs(float(h) - 841.89) < 1 for w, h in boxes)
+    # 13 pages before the typesetting change, one of them 70 % blank
+    assert len(boxes) <= 10
+    assert b"/StructTreeRoot" in pdf
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked true", pdf)
+    # one figure element per sweep in the tag tree, each with alternative text
+    figures = re.findall(rb"/S /Figure|/S/Figure", pdf)
+    assert len(figures) == len(report_of("rare-earths-for-chips").sweeps)
 
 
 def test_pdf_is_byte_identical_on_rerun() -> None:
@@ -605,26 +616,14 @@ def test_pdf_is_byte_identical_on_rerun() -> None:
     assert b"CreationDate" not in again
 
 
-@pytest.fixture(scope="module")
-def pdf_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed; apt-get install poppler-utils")
-    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    path.write_bytes(pdf_of("rare-earths-for-chips"))
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
-    )
-    return out.stdout.decode("utf-8")
-
-
-def test_pdf_text_has_the_tables_and_explanations(pdf_text: str) -> None:
-    flat = " ".join(pdf_text.split())
+def test_pdf_text_has_the_tables_and_explanations() -> None:
+    flat = pdf_words(pdf_of("rare-earths-for-chips"))
     for needle in (
         "Rare earths for chips",
         "At a glance",
         "Parameters",
         "Payoff matrix and best replies",
-        "10* , 20*",
+        "10*, 20*",
         "EQUILIBRIUM",
         "If China chooses Resume, the United States does best by choosing Ease: 10 against "
         "7.5 for Maintain and 0 for Tighten.",
@@ -635,8 +634,8 @@ def test_pdf_text_has_the_tables_and_explanations(pdf_text: str) -> None:
         "Sources",
     ):
         assert needle in flat, needle
-    # the figures are vector drawings with their own text (axis labels)
-    assert "US tariff on Chinese goods (t_us, fraction)" in flat
+    # formulas are typeset, not code
+    assert "K*a**2" not in flat
 
 
 # --------------------------------------------------------------------------------------
@@ -733,14 +732,20 @@ def test_formats_by_extension() -> None:
 
 
 def test_write_report_is_atomic_and_refuses_to_overwrite(tmp_path: Path) -> None:
-    report = report_of("prisoners-dilemma")
+    scenario = load_scenario("prisoners-dilemma")
     target = tmp_path / "sub" / "r.html"
-    write_report(report, target)
+    written = write_report(scenario, target)
+    assert (written.path, written.format, written.equilibria, written.sweeps) == (
+        target,
+        "html",
+        1,
+        0,
+    )
     assert target.read_bytes() == html_of("prisoners-dilemma")
     with pytest.raises(OutputExistsError, match="--overwrite"):
-        write_report(report, target)
+        write_report(scenario, target)
     target.write_text("old")
-    write_report(report, target, overwrite=True)
+    write_report(scenario, target, overwrite=True)
     assert target.read_bytes() == html_of("prisoners-dilemma")
     assert sorted(p.name for p in target.parent.iterdir()) == ["r.html"]  # no temp files
     with pytest.raises(OutputExistsError, match="folder"):

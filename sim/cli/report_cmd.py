@@ -1,7 +1,7 @@
 """``tradegame report``: a self-contained HTML report or a PDF handout of a scenario.
 
-The command only parses options, checks the output file before any work, calls
-:func:`sim.report.build_report` and :func:`sim.report.write_report`, and says what it wrote.
+The command only parses options and calls :func:`sim.documents.files.write_report`, which
+checks the output file before any work, and says what it wrote.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ ReportOutputOpt = Annotated[
         "-o",
         metavar="FILE",
         help="The report file: FILE.html (one self-contained page: inline figures, no "
-        "scripts, prints cleanly) or FILE.pdf (an A4 handout).",
+        "scripts, prints cleanly) or FILE.pdf (an A4 handout: tagged for screen readers, "
+        "with contents, page numbers and typeset formulas).",
         show_default=False,
     ),
 ]
@@ -37,6 +38,16 @@ ReportVaryOpt = Annotated[
     ),
 ]
 
+ShortOpt = Annotated[
+    bool,
+    typer.Option(
+        "--short",
+        metavar="",
+        help="A short handout: the game, its equilibria and at most one sweep (two pages "
+        "for the bundled US-China scenarios).",
+    ),
+]
+
 
 @handle_errors
 def report(
@@ -44,6 +55,7 @@ def report(
     output: ReportOutputOpt,
     set_values: SetOpt = None,
     vary: ReportVaryOpt = None,
+    short: ShortOpt = False,
     overwrite: OverwriteOpt = False,
 ) -> None:
     """Write a report of a scenario for a class or a brief, as HTML or PDF.
@@ -52,26 +64,34 @@ def report(
     the payoff matrix with best replies marked; every equilibrium in plain
     words; dominance and Pareto notes; the scenario's key moments; its sweeps
     (or the one given with --vary) with figures and regimes in words; caveats.
+    With --short: the game, the equilibria and one sweep.
     The same scenario and options always give the same file.
     """
     from sim.cli.sweep_cmd import ProgressBar
-    from sim.report import build_report, check_output, report_command, write_report
+    from sim.documents.files import check_output, report_command, write_report
     from sim.scenario import load_scenario, parse_set_options
 
-    # Refuse a bad file name or an existing file before spending time on the work.
+    # Refuse a bad file name or an existing file before loading anything.
     check_output(output, overwrite=overwrite)
     loaded = load_scenario(scenario)
     overrides = parse_set_options(set_values or [])
-    command = report_command(scenario, output, set_values or [], vary or [])
+    command = report_command(scenario, output, set_values or [], vary or [], short=short)
     bar = ProgressBar(f"Solving {loaded.id}")
     try:
-        built = build_report(loaded, overrides, vary=vary or None, command=command, progress=bar)
+        written = write_report(
+            loaded,
+            output,
+            overrides=overrides,
+            vary=vary or None,
+            short=short,
+            overwrite=overwrite,
+            command=command,
+            progress=bar,
+        )
     finally:
         bar.close()
-    path = write_report(built, output, overwrite=overwrite)
-    sweeps = len(built.sweeps)
+    count, sweeps = written.equilibria, written.sweeps
     out(
-        f"Wrote {path} ({len(built.equilibria)} "
-        f"{'equilibrium' if len(built.equilibria) == 1 else 'equilibria'} explained, "
-        f"{sweeps} {'sweep' if sweeps == 1 else 'sweeps'})"
+        f"Wrote {written.path} ({count} {'equilibrium' if count == 1 else 'equilibria'} "
+        f"explained, {sweeps} {'sweep' if sweeps == 1 else 'sweeps'})"
     )
