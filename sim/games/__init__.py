@@ -1,0 +1,1 @@
+"""Game-theory computations on arrays: the cores of the analyses."""
