@@ -19,13 +19,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sim.analyses.base import Analysis
+from sim.analyses.game_type import GameTypeAnalysis
 from sim.analyses.nash import NashAnalysis
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
 
-REGISTRY: tuple[Analysis, ...] = (NashAnalysis(),)
+REGISTRY: tuple[Analysis, ...] = (
+    NashAnalysis(),
+    GameTypeAnalysis(),
+)
 
 
 def canonical_name(name: str) -> str:

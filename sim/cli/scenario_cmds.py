@@ -22,8 +22,27 @@ from sim.scenario.bundled import find_bundled
 
 
 @handle_errors
-def list_scenarios(json_output: JsonOpt = False) -> None:
-    """List the bundled scenarios."""
+def list_scenarios(
+    json_output: JsonOpt = False,
+    analyses: Annotated[
+        bool,
+        typer.Option(
+            "--analyses", help="List the analyses tradegame can run instead, one line each."
+        ),
+    ] = False,
+) -> None:
+    """List the bundled scenarios (or, with --analyses, the analyses)."""
+    if analyses:
+        from sim.analyses import describe_analyses
+
+        described = describe_analyses()
+        if json_output:
+            emit_json([{"name": name, "summary": summary} for name, summary in described])
+            return
+        width = max(len(name) for name, _ in described)
+        for name, summary in described:
+            out(f"{name.ljust(width)}  {summary}")
+        return
     scenarios = list_bundled()
     if json_output:
         emit_json(

@@ -64,10 +64,12 @@ __all__ = [
     "OrdinalClassification",
     "OrdinalStack",
     "PayoffPattern",
+    "cell_facts",
     "cell_patterns",
     "classify",
     "classify_stack",
     "decisive_differences",
+    "type_of_cell",
 ]
 
 Cell = tuple[int, int]
@@ -317,6 +319,16 @@ _CELL_LOOKUP = _build_lookup()
 def cell_patterns(cell_code: int) -> tuple[int, int]:
     """(row player's pattern, column player's pattern) of a cell code."""
     return divmod(int(cell_code), 12)
+
+
+def cell_facts(cell_code: int) -> GameFacts:
+    """Pure-strategy facts of cell ``cell_code``'s game, the first pattern's side as rows."""
+    return _game_facts(*_cell_game(*cell_patterns(cell_code)))
+
+
+def type_of_cell(cell_code: int) -> GameType:
+    """The game type of cell ``cell_code`` (0-143) of the table."""
+    return GAME_TYPES[int(_CELL_TYPE[cell_code])]
 
 
 def _strict_cell(row: RankMatrix, column: RankMatrix) -> int:
