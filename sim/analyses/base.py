@@ -142,6 +142,30 @@ class Column:
 
 
 @dataclass(frozen=True)
+class PointFigure:
+    """A figure of an analysis' result at one point (a game tree, a feasible set, a path).
+
+    Attributes
+    ----------
+    slug
+        File-name part, e.g. ``"feasible-set"`` (unique within the analysis).
+    title
+        Caption heading for reports.
+    alt_text
+        What the figure shows, in words, for readers who cannot see it (a structured fact,
+        not a description of the drawing).
+    draw
+        Builds the figure with matplotlib's object API (called inside
+        :func:`sim.figures.style.style_context`; render it with :func:`sim.figures.style.render`).
+    """
+
+    slug: str
+    title: str
+    alt_text: str
+    draw: Callable[[], Any]
+
+
+@dataclass(frozen=True)
 class PointOptions:
     """Options of a single-point solve that some analyses use.
 
@@ -243,6 +267,15 @@ class Analysis(ABC):
     def point_lines(self, result: Any) -> list[str]:
         """The result at one point in words (what ``tradegame solve`` prints for it)."""
         return [f"{self.title}:", *(f"  {k}: {v}" for k, v in result.to_json().items())]
+
+    def point_figures(self, result: Any, style: str = "slides") -> list[PointFigure]:
+        """Figures of the result at one point, for reports (default: none)."""
+        return []
+
+    def report_lines(self, result: Any) -> list[str]:
+        """Paragraphs a report gives this analysis at the scenario's values (default: the
+        lines of :meth:`point_lines` after its heading)."""
+        return self.point_lines(result)[1:]
 
     def point_warnings(self, result: Any) -> list[str]:
         """Plain-words warnings about the result at one point (printed on stderr)."""
