@@ -52,7 +52,7 @@ def get_analysis(name: str) -> Analysis:
     names = [a.name for a in REGISTRY]
     close = difflib.get_close_matches(key, names, n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"choose one of {', '.join(names)}"
-    raise UsageError(f"--analysis {name}: there is no analysis of that name; {hint}")
+    raise UsageError(f"analysis {name!r}: there is no analysis of that name; {hint}")
 
 
 def default_analyses(scenario: Scenario) -> list[Analysis]:
@@ -80,7 +80,7 @@ def choose_analyses(scenario: Scenario, requested: Sequence[str]) -> list[Analys
             continue
         reason = analysis.applies(scenario)
         if reason is not None:
-            raise UsageError(f"--analysis {analysis.name}: {reason}")
+            raise UsageError(f"analysis {analysis.name!r}: {reason}")
         chosen.append(analysis)
     return chosen
 

@@ -71,7 +71,8 @@ def sweep_to_folder(
     figure_analysis = get_analysis(label).name if label else chosen[0].name
     if figure_analysis not in {a.name for a in chosen}:
         raise UsageError(
-            f"--label {label}: this sweep does not run that analysis; add --analysis {label}"
+            f"figure label {label!r}: the sweep does not run that analysis, so it cannot colour "
+            "the figure; run that analysis as well"
         )
     # Refuse an occupied or unwritable folder before spending time on the computation.
     check_output_folder(output, overwrite=overwrite)

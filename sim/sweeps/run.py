@@ -192,7 +192,7 @@ def run_sweep(
 
     axes = tuple(axes)
     if not 1 <= len(axes) <= 2:
-        raise UsageError("--vary: a sweep varies one or two parameters")
+        raise UsageError("grid: a sweep varies one or two parameters")
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
     chosen = tuple(analyses) if analyses is not None else tuple(default_analyses(scenario))
