@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from sim.games.selection import (
+from sim.games.selection_base import (
     CODE_NONE,
     FloatArray,
     GameOptionError,
@@ -169,7 +169,7 @@ class EndState:
     distance
         Max-norm distance to it.
     code
-        :func:`~sim.games.selection.support_code` of that equilibrium when the run settled
+        :func:`~sim.games.selection_base.support_code` of that equilibrium when the run settled
         within :data:`MATCH_TOL` of it, else ``CODE_NONE``.
     """
 

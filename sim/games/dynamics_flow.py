@@ -48,15 +48,15 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from sim.games.selection import (
+from sim.games.selection_base import (
     CODE_NONE,
     CODE_TIE,
     FloatArray,
     GameOptionError,
     IntArray,
     cell_code,
-    strictness_margins,
 )
+from sim.games.selection_stack import strictness_margins
 
 BasinMethod = Literal["auto", "exact", "integrate"]
 
@@ -240,7 +240,7 @@ class BasinStack:
     Attributes
     ----------
     code
-        ``(K, S)`` int64: :func:`~sim.games.selection.cell_code` of the strict equilibrium
+        ``(K, S)`` int64: :func:`~sim.games.selection_base.cell_code` of the strict equilibrium
         reached, ``CODE_TIE`` on a separatrix (exact method), ``CODE_NONE`` when no strict
         equilibrium is reached (cycling, a mixed limit, or not absorbed by the horizon).
     method

@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from sim.games.dynamics import DynamicsOptions, check_distribution, seeded
 from sim.games.dynamics_flow import basin_codes, rk4_step, softmax
-from sim.games.selection import CODE_NONE, FloatArray, GameOptionError, IntArray
+from sim.games.selection_base import CODE_NONE, FloatArray, GameOptionError, IntArray
 
 Interpolation = Literal["step", "linear"]
 #: Rules that can follow a path (basins and hysteresis need the replicator rules).

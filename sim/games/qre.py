@@ -37,14 +37,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from sim.games.selection import (
+from sim.games.selection_base import (
     CODE_NONE,
     FloatArray,
     GameOptionError,
     IntArray,
-    SelectionStack,
     support_code,
 )
+from sim.games.selection_stack import SelectionStack
 
 if TYPE_CHECKING:
     from sim.solver import EquilibriumTable, GameSolution
@@ -153,7 +153,7 @@ class QREBranch:
     limit_distance
         Max-norm distance from the end point to that (nearest) equilibrium.
     limit_code
-        :func:`sim.games.selection.support_code` of the limit, or ``CODE_NONE``.
+        :func:`sim.games.selection_base.support_code` of the limit, or ``CODE_NONE``.
     turning_points
         How many times ``lam`` changed direction along the path (0 when it only grows).
     """
@@ -562,7 +562,7 @@ def qre_selection_stack(
 ) -> SelectionStack:
     """The equilibrium each game's principal branch reaches, as a label over a stack.
 
-    The label is the :func:`~sim.games.selection.support_code` of the solver's equilibrium
+    The label is the :func:`~sim.games.selection_base.support_code` of the solver's equilibrium
     nearest to the branch's end (within :data:`LIMIT_MATCH_TOL`), or ``CODE_NONE`` when the
     branch did not converge or matched none. ``values["lambda_end"]`` is where each branch
     stopped. There is no closed form for the boundaries (``decisive`` is ``None``): sweeps
