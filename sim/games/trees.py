@@ -423,7 +423,7 @@ def _check_node(node: Node, players: tuple[str, str]) -> None:
             f"{len(node.probabilities)} probabilities for {len(node.actions)} actions; "
             "give one probability per action",
         )
-    problem = distribution_problem([node.probabilities])
+    problem = distribution_problem(list(node.probabilities))
     if problem is not None:
         raise TreeError(node.name, problem, kind="chance node")
 
