@@ -1,0 +1,457 @@
+"""Bargaining over the deal: Nash, Kalai-Smorodinsky, egalitarian and Rubinstein splits.
+
+The scenario's ``[bargaining]`` table (registered here) says what the two sides bargain over and
+what happens if talks fail:
+
+- ``feasible_set = "outcomes"``: lotteries over the game's outcomes (the convex hull of its
+  payoff pairs), or ``"transferable_utility"``: any split of the joint payoff of the ``deal``
+  cell (or of a ``surplus`` formula) by side payments;
+- ``disagreement``: ``"equilibrium"`` (a stage Nash equilibrium chosen by ``equilibrium_rule``,
+  e.g. the trade war), ``"minmax"``, ``"cell"`` (``disagreement_cell``) or ``"formulas"``
+  (``disagreement_payoffs``);
+- ``nash_weight`` (the generalised Nash solution) and Rubinstein's alternating offers with
+  ``discounts`` or ``rates`` and ``delay``, and the ``proposer``.
+
+The computation is :mod:`sim.games.bargaining` (one point, exact) and
+:mod:`sim.games.bargaining_stack` (a sweep's stack); the words are :mod:`sim.words.bargaining`.
+A regime's label is where each solution lies (which outcome, which frontier edge, or "no gains
+from agreement").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from sim.analyses.base import Analysis, Batch, Label, PointOptions, distinct_labels
+from sim.errors import ScenarioError
+from sim.scenario.extensions import TableContext, TableError, TableSpec, register_table
+from sim.words.bargaining import BargainingWords, result_lines
+
+if TYPE_CHECKING:
+    from sim.games.bargaining_types import BargainingResult
+    from sim.scenario import Scenario
+
+TABLE = "bargaining"
+
+
+def _formula_text(value: object) -> object:
+    """A number written in TOML is a constant formula."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    return value
+
+
+FormulaText = Annotated[str, BeforeValidator(_formula_text)]
+
+
+class BargainingTable(BaseModel):
+    """The ``[bargaining]`` table of a scenario file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    feasible_set: Literal["outcomes", "transferable_utility"] = Field(
+        "outcomes",
+        description="'outcomes': lotteries over the game's outcomes (their convex hull); "
+        "'transferable_utility': any split of a surplus by side payments",
+    )
+    deal: list[str] | None = Field(
+        None,
+        description="transferable utility: the deal as [row strategy, column strategy]; the "
+        "surplus is its joint payoff and transfers are measured from its payoffs",
+    )
+    surplus: FormulaText | None = Field(
+        None, description="transferable utility without a deal cell: the joint payoff (formula)"
+    )
+    disagreement: Literal["equilibrium", "minmax", "cell", "formulas"] = Field(
+        "equilibrium", description="what each side gets if talks fail"
+    )
+    equilibrium_rule: Literal["lowest_total", "worst_for_player_1", "worst_for_player_2"] = Field(
+        "lowest_total",
+        description="which stage Nash equilibrium is the disagreement point when there are several",
+    )
+    disagreement_cell: list[str] | None = Field(
+        None, description="disagreement = 'cell': [row strategy, column strategy]"
+    )
+    disagreement_payoffs: list[FormulaText] | None = Field(
+        None, description="disagreement = 'formulas': one formula per player, row player first"
+    )
+    nash_weight: FormulaText | None = Field(
+        None, description="the row player's weight in the generalised Nash product, in [0, 1]"
+    )
+    discounts: list[FormulaText] | None = Field(
+        None, description="Rubinstein: per-round discount factors, row player first, in (0, 1)"
+    )
+    rates: list[FormulaText] | None = Field(
+        None, description="Rubinstein: discount rates per unit of time, row player first"
+    )
+    delay: FormulaText | None = Field(None, description="Rubinstein: time between two offers")
+    proposer: str | None = Field(None, description="Rubinstein: the id of the first proposer")
+
+
+def _strategy(names: tuple[str, ...], name: str, where: tuple[str | int, ...], side: str) -> int:
+    if name in names:
+        return names.index(name)
+    raise TableError(where, f"{name!r} is not a strategy of {side}; use one of {', '.join(names)}")
+
+
+def _cell(table_cell: list[str], context: TableContext, field: str) -> tuple[int, int]:
+    if len(table_cell) != 2:
+        raise TableError(
+            (field,), 'give the cell as [row strategy, column strategy], e.g. ["Keep", "Keep"]'
+        )
+    row_player, col_player = context.players
+    return (
+        _strategy(tuple(row_player.strategies), table_cell[0], (field, 0), row_player.name),
+        _strategy(tuple(col_player.strategies), table_cell[1], (field, 1), col_player.name),
+    )
+
+
+def _pair_field(values: list[str] | None, field: str) -> None:
+    if values is not None and len(values) != 2:
+        raise TableError((field,), f"give two values, one per player; got {len(values)}")
+
+
+def check_table(table: BargainingTable, context: TableContext) -> None:
+    """Cross-check ``[bargaining]`` against the scenario (strategies, players, formulas)."""
+    if table.feasible_set == "transferable_utility":
+        if (table.deal is None) == (table.surplus is None):
+            raise TableError(
+                ("deal",),
+                "transferable utility needs the deal cell or a surplus formula (one of them)",
+            )
+    elif table.deal is not None or table.surplus is not None:
+        field = "deal" if table.deal is not None else "surplus"
+        raise TableError(
+            (field,), 'only used with feasible_set = "transferable_utility"; remove it'
+        )
+    if table.deal is not None:
+        _cell(table.deal, context, "deal")
+    if table.disagreement == "cell":
+        if table.disagreement_cell is None:
+            raise TableError(("disagreement_cell",), 'disagreement = "cell" needs this cell')
+        _cell(table.disagreement_cell, context, "disagreement_cell")
+    if table.disagreement == "formulas" and table.disagreement_payoffs is None:
+        raise TableError(("disagreement_payoffs",), 'disagreement = "formulas" needs two formulas')
+    for name in ("disagreement_payoffs", "discounts", "rates"):
+        _pair_field(getattr(table, name), name)
+    if table.discounts is not None and table.rates is not None:
+        raise TableError(("rates",), "give discounts or rates with a delay, not both")
+    if table.rates is not None and table.delay is None:
+        raise TableError(("delay",), "rates need the delay between two offers; give delay")
+    rubinstein = table.discounts is not None or table.rates is not None
+    if rubinstein and table.proposer is None:
+        raise TableError(("proposer",), "alternating offers need the first proposer's id")
+    if table.proposer is not None:
+        if not rubinstein:
+            raise TableError(("proposer",), "a proposer needs discounts or rates; give them")
+        context.player(table.proposer, ("proposer",))
+    for name in ("surplus", "nash_weight", "delay"):
+        text = getattr(table, name)
+        if text is not None:
+            context.formula(text, (name,))
+    for name in ("disagreement_payoffs", "discounts", "rates"):
+        for k, text in enumerate(getattr(table, name) or []):
+            context.formula(text, (name, k))
+
+
+register_table(
+    TableSpec(
+        TABLE,
+        BargainingTable,
+        check_table,
+        "bargaining over the deal: feasible set, disagreement point, Nash and Rubinstein",
+    )
+)
+
+
+# --------------------------------------------------------------------------------------------
+# From the table to the core's options
+
+
+def _exact_env(scenario: Scenario, values: Mapping[str, float]) -> dict[str, Fraction]:
+    env = scenario.default_exact_values()
+    for name, value in values.items():
+        env[name] = value if isinstance(value, Fraction) else Fraction(value)
+    return env
+
+
+def _evaluate(scenario: Scenario, text: str, env: Mapping[str, Fraction]) -> Fraction | float:
+    """A table formula at one point: a Fraction when exact, else a float."""
+    from sim.formula import compile_formula
+
+    found = compile_formula(text, list(scenario.parameters)).evaluate_rational(env)
+    return found.value if found.exact else float(found.value)
+
+
+def _evaluate_stack(
+    scenario: Scenario, text: str, env: Mapping[str, float | np.ndarray], K: int
+) -> np.ndarray:
+    from sim.formula import compile_formula
+
+    found = compile_formula(text, list(scenario.parameters)).evaluate(env)
+    return np.broadcast_to(np.asarray(found, dtype=np.float64), (K,))
+
+
+def _cell_of(scenario: Scenario, names: list[str]) -> tuple[int, int]:
+    return (
+        list(scenario.players[0].strategies).index(names[0]),
+        list(scenario.players[1].strategies).index(names[1]),
+    )
+
+
+def _table(scenario: Scenario) -> BargainingTable:
+    table = scenario.tables[TABLE]
+    assert isinstance(table, BargainingTable)
+    return table
+
+
+def _proposer(scenario: Scenario, table: BargainingTable) -> int:
+    ids = [p.id for p in scenario.players]
+    return ids.index(table.proposer) if table.proposer is not None else 0
+
+
+def _problem(scenario: Scenario, error: Exception) -> ScenarioError:
+    """A core complaint about the table's values, as a scenario error naming the field."""
+    text = getattr(error, "message", str(error))
+    return ScenarioError(f"{scenario.source_name}: {TABLE}.{text}")
+
+
+@dataclass(frozen=True)
+class BargainingPoint:
+    """The bargaining solutions at one point, with the names the words need."""
+
+    result: BargainingResult
+    player_ids: tuple[str, str]
+    player_names: tuple[str, str]
+    strategies: tuple[tuple[str, ...], tuple[str, ...]]
+    deal_cell: tuple[int, int] | None
+
+    def to_json(self) -> dict[str, Any]:
+        """``analyses.bargaining`` of ``solve --json`` (issue 15's shape, plus exact strings)."""
+        doc = self.result.to_json(self.player_ids)
+        if self.result.exact:
+            doc["exact_values"] = {
+                "disagreement": [str(x) for x in self.result.disagreement],
+                "solutions": {
+                    s.concept: {"payoffs": [str(x) for x in s.payoffs]}
+                    | ({} if s.transfer is None else {"transfer": str(s.transfer)})
+                    for s in self.result.solutions
+                },
+            }
+        if self.deal_cell is not None:
+            i, j = self.deal_cell
+            doc["deal"] = [self.strategies[0][i], self.strategies[1][j]]
+        return doc
+
+
+class BargainingAnalysis(Analysis):
+    """The bargaining solutions of the scenario's ``[bargaining]`` table."""
+
+    name = "bargaining"
+    title = "Bargaining over the deal"
+    summary = (
+        "how a deal splits the gains over the threat point: Nash, Kalai-Smorodinsky, "
+        "egalitarian and Rubinstein solutions, exact (needs a [bargaining] table)"
+    )
+    words = BargainingWords()
+    label_table = "bargaining_regimes"
+    regime_noun = "placements of the solutions"
+    changes_what = "where the solutions lie"
+
+    def declared(self, scenario: Scenario) -> bool:
+        """The scenario has a ``[bargaining]`` table."""
+        return TABLE in scenario.tables
+
+    def applies(self, scenario: Scenario) -> str | None:
+        """Only scenarios with a ``[bargaining]`` table say what is bargained over."""
+        if TABLE in scenario.tables:
+            return None
+        return (
+            "bargaining needs a [bargaining] table in the scenario file saying what is "
+            "feasible and what happens if talks fail"
+        )
+
+    def _options(self, scenario: Scenario, table: BargainingTable, env: Mapping[str, Any]) -> Any:
+        from sim.games.bargaining import RubinsteinOptions, SolutionOptions
+
+        def ev(text: str) -> Any:
+            return _evaluate(scenario, text, env)
+
+        weight = None if table.nash_weight is None else ev(table.nash_weight)
+        rubinstein = None
+        if table.discounts is not None:
+            d = table.discounts
+            rubinstein = RubinsteinOptions(
+                discounts=(ev(d[0]), ev(d[1])), proposer=_proposer(scenario, table)
+            )
+        elif table.rates is not None and table.delay is not None:
+            r = table.rates
+            rubinstein = RubinsteinOptions(
+                rates=(ev(r[0]), ev(r[1])),
+                delay=ev(table.delay),
+                proposer=_proposer(scenario, table),
+            )
+        return SolutionOptions(nash_weight=weight, rubinstein=rubinstein)
+
+    def point(
+        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+    ) -> BargainingPoint:
+        """Every solution at ``values``, exact where the payoffs and the table's numbers are."""
+        from sim.games import bargaining as core
+
+        table = _table(scenario)
+        env = _exact_env(scenario, values)
+        payoffs = scenario.payoffs_exact(values)
+        A: list[list[Any]] = [list(row) for row in payoffs.row]
+        B: list[list[Any]] = [list(row) for row in payoffs.col]
+        if not payoffs.exact:  # the core then works on the floats' binary values
+            A = [[float(x) for x in row] for row in A]
+            B = [[float(x) for x in row] for row in B]
+        deal_cell = None if table.deal is None else _cell_of(scenario, table.deal)
+        try:
+            feasible: Any
+            if table.feasible_set == "outcomes":
+                feasible = core.hull_of_game(A, B)
+            elif deal_cell is not None:
+                i, j = deal_cell
+                feasible = core.TransferableUtility(A[i][j] + B[i][j], (A[i][j], B[i][j]))
+            else:
+                assert table.surplus is not None
+                feasible = core.TransferableUtility(_evaluate(scenario, table.surplus, env))
+            disagreement: Any
+            if table.disagreement == "equilibrium":
+                disagreement = core.EquilibriumDisagreement(table.equilibrium_rule)
+            elif table.disagreement == "minmax":
+                disagreement = core.MinmaxDisagreement()
+            elif table.disagreement == "cell":
+                assert table.disagreement_cell is not None
+                disagreement = core.CellDisagreement(*_cell_of(scenario, table.disagreement_cell))
+            else:
+                assert table.disagreement_payoffs is not None
+                first, second = table.disagreement_payoffs
+                disagreement = core.GivenDisagreement(
+                    (_evaluate(scenario, first, env), _evaluate(scenario, second, env))
+                )
+            result = core.solve_bargaining(
+                feasible, disagreement, self._options(scenario, table, env), game=(A, B)
+            )
+        except core.BargainingError as error:
+            raise _problem(scenario, error) from None
+        return BargainingPoint(
+            result,
+            (scenario.players[0].id, scenario.players[1].id),
+            (scenario.players[0].name, scenario.players[1].name),
+            (tuple(scenario.players[0].strategies), tuple(scenario.players[1].strategies)),
+            deal_cell,
+        )
+
+    def point_lines(self, result: Any) -> list[str]:
+        """The threat point, the frontier and each solution in words."""
+        return [f"{self.title}:", *(f"  {line}" for line in result_lines(result))]
+
+    def report_lines(self, result: Any) -> list[str]:
+        """The same sentences as ``solve``, one paragraph each."""
+        return result_lines(result)
+
+    def report_caveats(self, scenario: Scenario) -> list[str]:
+        """Bargaining solutions are benchmarks, not forecasts."""
+        return [
+            "Bargaining solutions are benchmarks of a fair or a patient split, not forecasts: "
+            "the 2025 truces were split by tariff cuts, licences and purchases whose values "
+            "are only roughly known."
+        ]
+
+    def batch(
+        self,
+        scenario: Scenario,
+        A: np.ndarray,
+        B: np.ndarray,
+        env: Mapping[str, float | np.ndarray],
+        *,
+        refine: bool = False,
+    ) -> Batch:
+        """Where each solution lies at each of ``K`` points, and its payoffs, shares and
+        transfers as lines (:func:`~sim.games.bargaining_stack.solve_bargaining_stack`)."""
+        from sim.games import bargaining_disagreement as dis
+        from sim.games import bargaining_stack as stack
+        from sim.games.bargaining import BargainingError, EquilibriumDisagreement
+
+        table = _table(scenario)
+        K = A.shape[0]
+
+        def ev(text: str) -> np.ndarray:
+            return _evaluate_stack(scenario, text, env, K)
+
+        try:
+            feasible: Any
+            if table.feasible_set == "outcomes":
+                feasible = stack.outcome_points_stack(A, B)
+            elif table.deal is not None:
+                i, j = _cell_of(scenario, table.deal)
+                deal = np.stack([A[:, i, j], B[:, i, j]], axis=1)
+                feasible = stack.TransferableUtilityStack(deal.sum(axis=1), deal)
+            else:
+                assert table.surplus is not None
+                feasible = stack.TransferableUtilityStack(ev(table.surplus))
+            if table.disagreement == "equilibrium":
+                d = dis.equilibrium_disagreement_stack(
+                    A, B, EquilibriumDisagreement(table.equilibrium_rule)
+                )
+            elif table.disagreement == "minmax":
+                d = dis.minmax_values_stack(A, B)
+            elif table.disagreement == "cell":
+                assert table.disagreement_cell is not None
+                d = dis.cell_disagreement_stack(A, B, *_cell_of(scenario, table.disagreement_cell))
+            else:
+                assert table.disagreement_payoffs is not None
+                d = np.stack([ev(t) for t in table.disagreement_payoffs], axis=1)
+            options = self._stack_options(scenario, table, ev)
+            found = stack.solve_bargaining_stack(feasible, d, options, decisive=False)
+        except BargainingError as error:
+            raise _problem(scenario, error) from None
+        keys: list[Label] = [label_key(found.decode(int(c))) for c in found.label]
+        label_id, labels = distinct_labels(keys)
+        values = {k: np.ascontiguousarray(v, dtype=np.float64) for k, v in found.values().items()}
+        return Batch(label=label_id, labels=labels, tie=np.asarray(found.tie), values=values)
+
+    def _stack_options(self, scenario: Scenario, table: BargainingTable, ev: Any) -> Any:
+        from sim.games.bargaining import RubinsteinOptions, SolutionOptions
+
+        weight = None if table.nash_weight is None else ev(table.nash_weight)
+        rubinstein = None
+        if table.discounts is not None:
+            rubinstein = RubinsteinOptions(
+                discounts=(ev(table.discounts[0]), ev(table.discounts[1])),
+                proposer=_proposer(scenario, table),
+            )
+        elif table.rates is not None and table.delay is not None:
+            rubinstein = RubinsteinOptions(
+                rates=(ev(table.rates[0]), ev(table.rates[1])),
+                delay=ev(table.delay),
+                proposer=_proposer(scenario, table),
+            )
+        return SolutionOptions(nash_weight=weight, rubinstein=rubinstein)
+
+    def preferred_chunk(self, m: int, n: int) -> int:
+        """The stack solver is vectorised: large chunks."""
+        return 4096
+
+    def value_meaning(self, key: str) -> str:
+        """``nash_payoff_0``: the row player's payoff in the Nash solution, and so on."""
+        from sim.words.bargaining import value_meaning
+
+        return value_meaning(key)
+
+
+def label_key(locations: Mapping[str, Any]) -> Label:
+    """A regime label: ``((concept, kind, points), ...)`` in the concepts' order."""
+    return tuple((c, loc.kind, tuple(loc.points)) for c, loc in locations.items())
