@@ -18,9 +18,11 @@ import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sim.analyses.bargaining import BargainingAnalysis
 from sim.analyses.base import Analysis
 from sim.analyses.game_type import GameTypeAnalysis
 from sim.analyses.nash import NashAnalysis
+from sim.analyses.repeated import RepeatedAnalysis
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 REGISTRY: tuple[Analysis, ...] = (
     NashAnalysis(),
     GameTypeAnalysis(),
+    RepeatedAnalysis(),
+    BargainingAnalysis(),
 )
 
 
