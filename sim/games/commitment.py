@@ -25,12 +25,12 @@ Arrays in, dataclasses out: the scenario and the words live elsewhere.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
 import numpy as np
-from scipy.optimize import linprog
 
 from sim.games.trees_exact import (
     RationalisationError,
@@ -200,6 +200,8 @@ def mixed_commitment(A: object, B: object) -> Commitment:
     m, n = len(a), len(a[0])
     Af = np.array([[float(v) for v in row] for row in a])
     Bf = np.array([[float(v) for v in row] for row in b])
+    # Lazy, through importlib: scipy is slow to import and ships no type information.
+    linprog = importlib.import_module("scipy.optimize").linprog
     best: Commitment | None = None
     for j in range(n):
         others = [k for k in range(n) if k != j]
