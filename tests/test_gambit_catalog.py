@@ -62,7 +62,9 @@ def _unmatched(
 
 def _gambit_exact(path: Path) -> tuple[set[ExactProfile], Any, Any]:
     """Gambit's exact extreme equilibria (enummixed, rational, duplicates removed) and payoffs."""
-    pygambit = pytest.importorskip("pygambit")
+    pygambit = pytest.importorskip(
+        "pygambit", reason='pygambit is not installed: pip install -e ".[gambit]"'
+    )
     game = pygambit.read_nfg(str(path))
     players = list(game.players)
     assert len(players) == 2

@@ -364,7 +364,9 @@ def test_catalog_has_44_two_player_games() -> None:
 @pytest.mark.skipif(not CATALOG, reason=NO_CATALOG)
 @pytest.mark.parametrize("path", CATALOG, ids=[p.name for p in CATALOG])
 def test_catalog_game_matches_gambits_reader(path: Path) -> None:
-    pygambit = pytest.importorskip("pygambit")
+    pygambit = pytest.importorskip(
+        "pygambit", reason='pygambit is not installed: pip install -e ".[gambit]"'
+    )
     ours = read_nfg(path)
     theirs = pygambit.read_nfg(str(path))
     A, B = theirs.to_arrays()

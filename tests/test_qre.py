@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pygambit as gbt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,6 +11,11 @@ from sim.games.qre import logit_branch, logit_qre
 from sim.games.selection import risk_dominance
 from sim.games.selection_base import GameOptionError
 from sim.solver import solve_game
+
+gbt = pytest.importorskip(
+    "pygambit",
+    reason='pygambit (the Gambit reference) is not installed: pip install -e ".[gambit]"',
+)
 
 LAMBDAS = [0.2, 1.0, 3.0]
 

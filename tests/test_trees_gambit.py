@@ -12,13 +12,18 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-import pygambit as gbt
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim.games.trees import Chance, Decision, GameTree, Leaf, Node
 from sim.games.trees_solve import solve_tree
 from sim.games.trees_strategic import strategic_form, strategic_nash
+
+gbt = pytest.importorskip(
+    "pygambit",
+    reason='pygambit (the Gambit reference) is not installed: pip install -e ".[gambit]"',
+)
 
 
 def entry_game() -> GameTree:
