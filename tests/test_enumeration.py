@@ -11,6 +11,7 @@ import subprocess
 import sys
 import types
 from collections.abc import Callable
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -409,8 +410,13 @@ def assert_same_tables(a: EquilibriumTable, b: EquilibriumTable) -> None:
     np.testing.assert_allclose(a.col, b.col, atol=1e-9)
 
 
-positive = st.floats(0.1, 10.0)
-shift = st.floats(-100.0, 100.0)
+# Dyadic factors and shifts (multiples of 1/8): ``a * A + b`` is then exact in binary floating
+# point for small integer payoffs, so the rescaled game is the same game. A decimal shift such
+# as 0.1 is not: ``fl(2 + 0.1) + fl(-2 + 0.1) != 2 * fl(0 + 0.1)``, which breaks exact ties, and
+# the exact path rightly solves the game the floats store
+# (test_inexact_decimal_shift_is_a_different_game).
+positive = st.integers(1, 80).map(lambda k: k / 8)
+shift = st.integers(-800, 800).map(lambda k: k / 8)
 
 
 @settings(max_examples=60, deadline=None)
@@ -442,6 +448,28 @@ def test_positive_affine_rescaling_changes_nothing(
     base = solve_games(A, B)
     assert_same_tables(base, solve_games(a1 * A + b1, B))
     assert_same_tables(base, solve_games(A, a2 * B + b2))
+
+
+def binary(M: np.ndarray) -> list[list[Fraction]]:
+    """The exact binary rationals a float array stores (the reference reads floats as decimals)."""
+    return [[Fraction(float(v)) for v in row] for row in M]
+
+
+def test_inexact_decimal_shift_is_a_different_game():
+    # Row 3 is the average of rows 1 and 2 for the row player: a degenerate game. Adding 0.1
+    # in floating point breaks that tie by 3/2**56 (rounding), and the game the floats store
+    # has one extreme equilibrium fewer: ((0, 0, 1), (1/2, 0, 1/2)) is no longer one, since
+    # row 1 then earns 3/2**56 more. Read as decimals (2.1, -1.9, 0.1) it is still the old game.
+    A = np.array([[2.0, 0.0, -2.0], [-2.0, 0.0, 2.0], [0.0, 0.0, 0.0]])
+    B = np.array([[-1.0, -2.0, 2.0], [-2.0, 1.0, 0.0], [1.0, -1.0, 1.0]])
+    shifted = A + 0.1
+    stored = binary(shifted)
+    assert (stored[0][0] + stored[1][0]) / 2 - stored[2][0] == Fraction(3, 2**55)
+    assert len(extreme_equilibria(A, B)) == len(extreme_equilibria(shifted, B))  # as decimals
+    for game in (A, shifted):
+        table = solve_games(game[None], B[None])
+        assert table.count[0] == len(extreme_equilibria(binary(game), B))
+    assert solve_games(shifted[None], B[None]).count[0] < len(extreme_equilibria(shifted, B))
 
 
 # ---------------------------------------------------------------------------------------------
