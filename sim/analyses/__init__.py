@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 
 from sim.analyses.bargaining import BargainingAnalysis
 from sim.analyses.base import Analysis
+from sim.analyses.commitment import CommitmentAnalysis
 from sim.analyses.game_type import GameTypeAnalysis
 from sim.analyses.nash import NashAnalysis
 from sim.analyses.repeated import RepeatedAnalysis
+from sim.analyses.selection import SelectionAnalysis
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ REGISTRY: tuple[Analysis, ...] = (
     GameTypeAnalysis(),
     RepeatedAnalysis(),
     BargainingAnalysis(),
+    SelectionAnalysis(),
+    CommitmentAnalysis(),
 )
 
 
