@@ -14,8 +14,12 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.analyses import get_analysis
 from sim.games.commitment import commitment_table, mixed_commitment, pure_commitment
 from sim.games.trees_exact import exact_equilibria
+from sim.scenario import load_scenario
+from sim.sweeps.grid import parse_grid
+from sim.sweeps.run import run_sweep
 
 # Conitzer and Sandholm (2006), the game of OpenSpiel's Stackelberg LP test.
 CS_ROW = [[2, 4], [1, 3]]
@@ -95,7 +99,7 @@ games = st.integers(2, 3).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(games)
 def test_mixed_commitment_matches_reference_and_dominates(game: tuple) -> None:
     A, B = game
@@ -110,3 +114,46 @@ def test_mixed_commitment_matches_reference_and_dominates(game: tuple) -> None:
         assert mixed.payoffs[0] >= eq.payoffs[0]
     for value, _ in pure_nash_payoffs(A, B):
         assert pure.payoffs[0] >= value
+
+
+# --- The analysis through the seam ------------------------------------------------------------
+
+
+def test_point_words_state_the_table_facts() -> None:
+    """Each leader's sentences name the committed strategy, the reply and the payoffs, as
+    recomputed by brute force from the scenario's exact payoffs."""
+    scenario = load_scenario("prisoners-dilemma")
+    analysis = get_analysis("commitment")
+    A, B = scenario.payoffs_exact(scenario.default_values())
+    result = analysis.point(scenario, scenario.default_values())
+    text = " ".join(analysis.point_lines(result))
+    rows = scenario.players[0].strategies
+    value = reference_pure_value(A, B)
+    i = next(
+        r for r in range(len(A)) if max(A[r][j] for j in range(2) if B[r][j] == max(B[r])) == value
+    )
+    assert f"commits to {rows[i]}" in text
+    doc = result.to_json()
+    assert doc["leaders"][scenario.players[0].id]["pure"]["payoffs"][0] == float(value)
+    assert doc["exact"] is True
+    # A Prisoner's Dilemma: commitment cannot beat the dominant-strategy equilibrium.
+    assert "Moving first gains" in text
+
+
+def test_sweep_labels_match_point_solves() -> None:
+    scenario = load_scenario("brinkmanship-october-2025")
+    name = "C_cn"
+    axes = parse_grid([f"{name}=1:300:9"], scenario, {})
+    analysis = get_analysis("commitment")
+    part = run_sweep(scenario, axes, analyses=[analysis]).part("commitment")
+    for k, x in enumerate(axes[0].values):
+        values = scenario.resolve_values({name: float(x)})
+        A, B = scenario.payoffs_exact(values)
+        assert part.values["row_pure"][k] == float(reference_pure_value(A, B))
+        assert abs(part.values["row_mixed"][k] - float(reference_mixed_value(A, B))) < 1e-7
+        At = [list(c) for c in zip(*B, strict=True)]
+        Bt = [list(c) for c in zip(*A, strict=True)]
+        assert abs(part.values["column_mixed"][k] - float(reference_mixed_value(At, Bt))) < 1e-7
+    words = analysis.words
+    for label in part.labels:
+        assert words.label_from_json(words.label_json(label, scenario), scenario) == label

@@ -82,35 +82,40 @@ class CommitmentTable:
             out.append(c.payoffs if leader == 0 else (c.payoffs[1], c.payoffs[0]))
         return tuple(out)
 
-    def to_json(self, player_ids: tuple[str, str]) -> dict[str, object]:
+    def to_json(self, player_ids: tuple[str, str], exact: bool = True) -> dict[str, object]:
         """``{"simultaneous": {"payoffs": [[..], ..]}, "leaders": {id: {"pure", "mixed"}},
-        "tie_breaking": ...}``; payoffs are in the scenario's player order."""
+        "tie_breaking": ..., "exact"}``; payoffs are in the scenario's player order. With
+        ``exact=False`` (payoffs computed in floating point) the ``*_exact`` strings are left
+        out: they would only spell out binary fractions."""
 
         def number(v: Fraction) -> float:
             return float(v)
 
         leaders: dict[str, object] = {}
         for leader, pair in enumerate(self.leaders):
-            entry: dict[str, object] = {}
+            entry: dict[str, dict[str, object]] = {}
             for kind, c, payoffs in zip(
                 ("pure", "mixed"), pair, self.by_player(leader), strict=True
             ):
                 entry[kind] = {
                     "leader_strategy": [number(p) for p in c.leader_strategy],
-                    "leader_strategy_exact": [str(p) for p in c.leader_strategy],
                     "follower_action": c.follower_action,
                     "payoffs": [number(v) for v in payoffs],
-                    "payoffs_exact": [str(v) for v in payoffs],
                 }
+                if exact:
+                    entry[kind]["leader_strategy_exact"] = [str(p) for p in c.leader_strategy]
+                    entry[kind]["payoffs_exact"] = [str(v) for v in payoffs]
             leaders[player_ids[leader]] = entry
+        simultaneous: dict[str, object] = {
+            "payoffs": [[number(v) for v in p] for p in self.simultaneous]
+        }
+        if exact:
+            simultaneous["payoffs_exact"] = [[str(v) for v in p] for p in self.simultaneous]
         return {
-            "simultaneous": {
-                "payoffs": [[number(v) for v in p] for p in self.simultaneous],
-                "payoffs_exact": [[str(v) for v in p] for p in self.simultaneous],
-            },
+            "simultaneous": simultaneous,
             "leaders": leaders,
             "tie_breaking": "follower breaks ties in the leader's favour",
-            "exact": True,
+            "exact": exact,
         }
 
 
@@ -252,3 +257,64 @@ def commitment_table(A: object, B: object) -> CommitmentTable:
             (pure_commitment(bt, at), mixed_commitment(bt, at)),
         ),
     )
+
+
+def pure_commitment_stack(
+    A: np.ndarray, B: np.ndarray, tol: float = 1e-9
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pure commitment of the row leader at ``K`` points at once (floats, for sweeps).
+
+    Parameters
+    ----------
+    A, B
+        ``(K, m, n)`` leader and follower payoffs.
+    tol
+        Relative tie tolerance (times the largest absolute payoff of the point).
+
+    Returns
+    -------
+    leader_action, follower_action
+        ``(K,)`` indices: the best pure commitment and the reply (ties for the leader).
+    value
+        ``(K,)`` the leader's payoff.
+    tie
+        ``(K,)`` the follower is indifferent at the chosen commitment, or the leader between
+        two commitments: the point lies on a boundary.
+    """
+    K = A.shape[0]
+    scale = np.maximum(1.0, np.abs(np.concatenate([A, B], axis=1)).reshape(K, -1).max(axis=1))
+    eps = (tol * scale)[:, None, None]
+    best_reply = B.max(axis=2, keepdims=True) - eps <= B
+    leader_value = np.where(best_reply, A, -np.inf)
+    reply = leader_value.argmax(axis=2)  # (K, m): the reply best for the leader
+    row_value = leader_value.max(axis=2)
+    leader = row_value.argmax(axis=1)
+    value = row_value[np.arange(K), leader]
+    follower = reply[np.arange(K), leader]
+    indifferent = best_reply[np.arange(K), leader].sum(axis=1) > 1
+    close_rows = (row_value >= value[:, None] - eps[:, 0]).sum(axis=1) > 1
+    return leader, follower, value, indifferent | close_rows
+
+
+def mixed_commitment_value(A: np.ndarray, B: np.ndarray) -> float:
+    """The leader's value of optimal mixed commitment in floating point (sweep lines).
+
+    The same linear programmes as :func:`mixed_commitment`, without the exact vertex.
+    """
+    linprog = importlib.import_module("scipy.optimize").linprog
+    m, n = A.shape
+    best = -np.inf
+    for j in range(n):
+        others = [k for k in range(n) if k != j]
+        lp = linprog(
+            -A[:, j],
+            A_ub=(B[:, others] - B[:, [j]]).T if others else None,
+            b_ub=np.zeros(len(others)) if others else None,
+            A_eq=np.ones((1, m)),
+            b_eq=np.ones(1),
+            bounds=[(0, None)] * m,
+            method="highs",
+        )
+        if lp.status == 0:
+            best = max(best, -float(lp.fun))
+    return float(best)
