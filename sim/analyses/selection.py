@@ -15,9 +15,11 @@ analysis states what four selection ideas say, each with what it assumes (see
   the welfare-maximising signal, each side's payoff range, and whether an outcome such as
   "both back down" can be played with positive probability.
 
-A sweep's regime label is the risk-dominant equilibrium; its continuous values are the basin
-shares of each strict equilibrium under the two-population replicator dynamics from a grid of
-interior starts (:func:`sim.games.dynamics_flow.basin_codes`, exact for 2x2 games).
+A sweep's regime label is the risk-dominant equilibrium; its continuous values are, for 2x2
+games, the basin shares of each strict equilibrium under the two-population replicator
+dynamics from a grid of interior starts (:func:`sim.games.dynamics_flow.basin_codes`, exact),
+and, for every game, the largest total payoff of a correlated equilibrium
+(:func:`sim.games.correlated_stack.correlated_stack`).
 
 The scenario declares the analysis with a ``[selection]`` table::
 
@@ -160,7 +162,7 @@ class SelectionAnalysis(Analysis):
     """Which equilibrium (see the module docstring)."""
 
     name = "selection"
-    title = "Which equilibrium?"
+    title = "Which equilibrium"
     summary = (
         "which equilibrium: risk and payoff dominance, where noisy play leads (logit QRE), "
         "correlated equilibria and the basins of the learning dynamics"
@@ -255,8 +257,9 @@ class SelectionAnalysis(Analysis):
         *,
         refine: bool = False,
     ) -> Batch:
-        """The risk-dominant equilibrium of each point (vectorised) and the basin share of
-        each strict equilibrium under the replicator dynamics."""
+        """The risk-dominant equilibrium of each point (vectorised), the basin share of each
+        strict equilibrium under the replicator dynamics (2x2 games) and the correlated
+        equilibria's largest total payoff."""
         from sim.games.dynamics_flow import basin_codes, unit_square_grid
         from sim.games.selection_base import cell_code
         from sim.games.selection_stack import risk_dominance_stack
@@ -272,6 +275,10 @@ class SelectionAnalysis(Analysis):
             for i in range(2):
                 for j in range(2):
                     values[f"basin_{i}_{j}"] = basins.share(cell_code(i, j, 2))
+        from sim.games.correlated_stack import correlated_stack
+
+        # One block-diagonal LP for all points: the most a shared signal can give both sides.
+        values["correlated_max_welfare"] = correlated_stack(A, B).values["max_welfare"]
         return Batch(
             label=label_id.reshape(-1).astype(np.int64),
             labels=labels,
@@ -286,6 +293,11 @@ class SelectionAnalysis(Analysis):
     def value_meaning(self, key: str) -> str:
         """``basin_0_1``: share of starting points whose replicator dynamics reach the outcome
         of the first side's first strategy and the second side's second strategy."""
+        if key == "correlated_max_welfare":
+            return (
+                "the most the two sides can get together (sum of payoffs) in a correlated "
+                "equilibrium, i.e. with a shared signal neither side wants to disobey"
+            )
         _, row, col = key.split("_")
         return (
             f"share of starting points from which the two-population replicator dynamics reach "
