@@ -384,12 +384,14 @@ def polytope_vertices(
         slack = matvec(diff, zs)
         size = rowsum(np.abs(zs)[None])[0]  # (V,)
         scale = max0(np.abs(diff).swapaxes(0, 1)) * size  # (p, V)
+        # A singular system leaves NaN or zero coordinates (size 0); such a candidate fails
+        # ``solved`` and is dropped below, so its NaN ratios must not warn.
         with np.errstate(invalid="ignore", divide="ignore"):
             rel = np.where(scale > 0.0, slack / scale, 0.0)
+            coord = np.abs(zs) / size  # (k, V)
         other = ~is_chosen
         is_tight = is_chosen | (np.abs(rel) <= tol)
         feasible = solved & all0(is_chosen | (rel >= -tol))
-        coord = np.abs(zs) / size  # (k, V)
         # Undecided: near-feasible (everything within the band) and some slack or coordinate
         # inside the band; rows equal on the support (scale 0) are exactly tight.
         near = solved & all0(is_chosen | (rel >= -band))
