@@ -243,3 +243,38 @@ def test_values_at_the_edge_of_their_range(
 def test_good_table_validates(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(_with_table(tmp_path, GOOD_TABLE[13:]))])
     assert result.exit_code == 0, result.stderr
+
+
+def test_report_states_how_the_split_moves_with_dependence() -> None:
+    """Docs and report claim: the more the US depends on Chinese rare earths, the less China
+    pays in the Nash solution; recomputed at the sweep's ends from the exact payoffs."""
+    scenario = load_scenario("truce-bargaining")
+    analysis = get_analysis("bargaining")
+    lines = analysis.report_lines(analysis.point(scenario, {}))
+    ends = []
+    for dep in (0.5, 0.95):
+        ref = _reference({"dep": dep})
+        ends.append(float(ref["deal"][0] - (ref["d"][0] + ref["gains"] / 2)))
+    assert ends[0] < ends[1] < 0  # China pays, and less with more dependence
+    expected = (
+        "As the US dependence on Chinese rare earths rises from 0.5 to 0.95, China's payment "
+        f"to the United States in the Nash bargaining solution falls from {number(-ends[0])} "
+        f"to {number(-ends[1])}."
+    )
+    assert expected in lines
+
+
+def test_report_states_that_us_patience_turns_the_rubinstein_payment() -> None:
+    scenario = load_scenario("truce-bargaining")
+    analysis = get_analysis("bargaining")
+    ys = []
+    for delta_us in (0.5, 0.99):
+        ref = _reference({"delta_us": delta_us})
+        ys.append(float(ref["deal"][0] - (ref["d"][0] + ref["us_share"] * ref["gains"])))
+    assert ys[0] > 0 > ys[1]  # the impatient US pays; the patient US is paid
+    lines = analysis.report_lines(analysis.point(scenario, {}))
+    assert any(
+        "turns from the United States paying China "
+        f"{number(ys[0])} into China paying the United States {number(-ys[1])}" in line
+        for line in lines
+    )

@@ -32,11 +32,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sim.analyses.base import Analysis, Batch, Label, PointOptions, distinct_labels
 from sim.errors import ScenarioError
 from sim.scenario.extensions import TableContext, TableError, TableSpec, register_table
-from sim.words.bargaining import BargainingWords, result_lines
+from sim.words.bargaining import BargainingWords, movement_lines, result_lines
 
 if TYPE_CHECKING:
+    from sim.figures.panels import LinePlot
     from sim.games.bargaining_types import BargainingResult
     from sim.scenario import Scenario
+    from sim.sweeps.result import AnalysisSweep
 
 TABLE = "bargaining"
 
@@ -226,6 +228,24 @@ def _problem(scenario: Scenario, error: Exception) -> ScenarioError:
 
 
 @dataclass(frozen=True)
+class Movement:
+    """How one solution moves between the two ends of one of the report's 1-D sweeps.
+
+    ``before``/``after`` are the side payments from the first side to the second (under
+    transferable utility) or the first side's payoffs (on a hull), at ``low`` and ``high``.
+    """
+
+    parameter: str
+    label: str
+    low: float
+    high: float
+    concept: str
+    quantity: Literal["transfer", "payoff_0"]
+    before: float
+    after: float
+
+
+@dataclass(frozen=True)
 class BargainingPoint:
     """The bargaining solutions at one point, with the names the words need."""
 
@@ -234,6 +254,7 @@ class BargainingPoint:
     player_names: tuple[str, str]
     strategies: tuple[tuple[str, ...], tuple[str, ...]]
     deal_cell: tuple[int, int] | None
+    movements: tuple[Movement, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """``analyses.bargaining`` of ``solve --json`` (issue 15's shape, plus exact strings)."""
@@ -303,9 +324,15 @@ class BargainingAnalysis(Analysis):
         return SolutionOptions(nash_weight=weight, rubinstein=rubinstein)
 
     def point(
-        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+        self,
+        scenario: Scenario,
+        values: Mapping[str, float],
+        options: PointOptions | None = None,
+        *,
+        with_movements: bool = True,
     ) -> BargainingPoint:
-        """Every solution at ``values``, exact where the payoffs and the table's numbers are."""
+        """Every solution at ``values``, exact where the payoffs and the table's numbers are;
+        with how the Nash and Rubinstein solutions move across the report's 1-D sweeps."""
         from sim.games import bargaining as core
 
         table = _table(scenario)
@@ -352,15 +379,56 @@ class BargainingAnalysis(Analysis):
             (scenario.players[0].name, scenario.players[1].name),
             (tuple(scenario.players[0].strategies), tuple(scenario.players[1].strategies)),
             deal_cell,
+            self._movements(scenario, values) if with_movements else (),
         )
+
+    def _movements(self, scenario: Scenario, values: Mapping[str, float]) -> tuple[Movement, ...]:
+        """The Nash and Rubinstein solutions at both ends of each 1-D report sweep (the
+        report's sentences on direction: "as dependence rises, China pays less")."""
+        from sim.sweeps.grid import parse_vary
+
+        found: list[Movement] = []
+        for sweep in scenario.report_sweeps:
+            if len(sweep.vary) != 1:
+                continue
+            axis = parse_vary(sweep.vary[0], scenario)
+            low, high = float(axis.values[0]), float(axis.values[-1])
+            ends = [
+                self.point(scenario, {**values, **sweep.set, axis.name: x}, with_movements=False)
+                for x in (low, high)
+            ]
+            for concept in ("nash", "rubinstein"):
+                try:
+                    a, b = (e.result.solution(concept) for e in ends)
+                except KeyError:
+                    continue
+                quantity: Literal["transfer", "payoff_0"] = (
+                    "transfer" if a.transfer is not None else "payoff_0"
+                )
+                pick = (
+                    (lambda s: s.transfer) if quantity == "transfer" else (lambda s: s.payoffs[0])
+                )
+                found.append(
+                    Movement(
+                        axis.name,
+                        scenario.parameters[axis.name].label or axis.name,
+                        low,
+                        high,
+                        concept,
+                        quantity,
+                        float(pick(a)),
+                        float(pick(b)),
+                    )
+                )
+        return tuple(found)
 
     def point_lines(self, result: Any) -> list[str]:
         """The threat point, the frontier and each solution in words."""
         return [f"{self.title}:", *(f"  {line}" for line in result_lines(result))]
 
     def report_lines(self, result: Any) -> list[str]:
-        """The same sentences as ``solve``, one paragraph each."""
-        return result_lines(result)
+        """The sentences of ``solve``, then how the split moves across the report's sweeps."""
+        return [*result_lines(result), *movement_lines(result)]
 
     def report_caveats(self, scenario: Scenario) -> list[str]:
         """Bargaining solutions are benchmarks, not forecasts."""
@@ -418,10 +486,65 @@ class BargainingAnalysis(Analysis):
             found = stack.solve_bargaining_stack(feasible, d, options, decisive=False)
         except BargainingError as error:
             raise _problem(scenario, error) from None
-        keys: list[Label] = [label_key(found.decode(int(c))) for c in found.label]
-        label_id, labels = distinct_labels(keys)
-        values = {k: np.ascontiguousarray(v, dtype=np.float64) for k, v in found.values().items()}
-        return Batch(label=label_id, labels=labels, tie=np.asarray(found.tie), values=values)
+        bad = np.flatnonzero(found.outside | found.undefined)
+        if bad.size:
+            where = ", ".join(
+                f"{name} = {float(np.broadcast_to(v, (K,))[bad[0]]):g}"
+                for name, v in env.items()
+                if np.ndim(v)
+            )
+            raise ScenarioError(
+                f"{scenario.source_name}: {TABLE}.disagreement: the threat point lies outside "
+                f"the feasible set at {where or 'the values given'}; no deal gives both sides "
+                "at least that much. Lower the threat payoffs or enlarge the feasible set"
+            )
+        codes, first = np.unique(found.label, return_index=True)
+        keys = [label_key(found.decode(int(c))) for c in codes]
+        label_id, labels = distinct_labels([keys[i] for i in np.argsort(first)])
+        order = np.empty(len(codes), dtype=np.int64)
+        order[np.argsort(first)] = np.arange(len(codes))
+        label_id = label_id[order][np.searchsorted(codes, found.label)]
+        return Batch(
+            label=label_id,
+            labels=labels,
+            tie=np.asarray(found.tie),
+            values=self._values(found, d, options),
+        )
+
+    def _values(self, found: Any, d: np.ndarray, options: Any) -> dict[str, np.ndarray]:
+        """The lines of a sweep: payoffs, gains, transfers and, under transferable utility, the
+        first side's share of the gains (the solution's split rule, also where there are no
+        gains). On a hull the share is undefined without gains, so gains are given instead."""
+        values: dict[str, np.ndarray] = {"max_min_gain": found.max_min_gain}
+        transferable = found.kind == "transferable_utility"
+        if transferable:
+            values["total_gains"] = found.total_gains
+        for concept, s in found.solutions.items():
+            values[f"{concept}_payoff_0"] = s.payoffs[:, 0]
+            values[f"{concept}_payoff_1"] = s.payoffs[:, 1]
+            values[f"{concept}_gain_0"] = s.payoffs[:, 0] - d[:, 0]
+            values[f"{concept}_gain_1"] = s.payoffs[:, 1] - d[:, 1]
+            if transferable:
+                values[f"{concept}_share_0"] = np.where(
+                    np.isnan(s.gain_share), self._rule_share(concept, found, options), s.gain_share
+                )
+                if not np.all(np.isnan(s.transfer)):
+                    values[f"{concept}_transfer"] = s.transfer
+        return {k: np.ascontiguousarray(v, dtype=np.float64) for k, v in values.items()}
+
+    @staticmethod
+    def _rule_share(concept: str, found: Any, options: Any) -> np.ndarray | float:
+        """The first side's share of the gains by the solution's rule under transferable
+        utility: one half, the Nash weight, or Rubinstein's (1 - delta_2) / (1 - delta_1
+        delta_2) for the proposer."""
+        if concept == "weighted_nash":
+            return np.asarray(options.nash_weight, dtype=np.float64)
+        if concept == "rubinstein" and found.discounts is not None:
+            d0, d1 = found.discounts[:, 0], found.discounts[:, 1]
+            proposer = options.rubinstein.proposer
+            first = (1 - (d1 if proposer == 0 else d0)) / (1 - d0 * d1)
+            return first if proposer == 0 else 1 - first
+        return 0.5
 
     def _stack_options(self, scenario: Scenario, table: BargainingTable, ev: Any) -> Any:
         from sim.games.bargaining import RubinsteinOptions, SolutionOptions
@@ -444,6 +567,23 @@ class BargainingAnalysis(Analysis):
     def preferred_chunk(self, m: int, n: int) -> int:
         """The stack solver is vectorised: large chunks."""
         return 4096
+
+    def line_plot(self, part: AnalysisSweep) -> LinePlot:
+        """Side payments (or payoffs) and shares of the gains, one line per solution."""
+        from sim.figures.bargaining import split_lines
+
+        return split_lines(part)
+
+    def figure_reading(self, dimensions: int) -> str:
+        """What the lines of a 1-D sweep are; one colour per placement in 2-D."""
+        if dimensions == 1:
+            return (
+                "How to read the figure: the numbered strip at the top shows where the "
+                "solutions lie (which outcomes or frontier edges); the panels below show the "
+                "side payment (or each side's payoff) and the first side's share of the gains "
+                "in each solution."
+            )
+        return super().figure_reading(dimensions)
 
     def value_meaning(self, key: str) -> str:
         """``nash_payoff_0``: the row player's payoff in the Nash solution, and so on."""

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sim.words.numbers import number, percent
-from sim.words.phrases import capital, join_and, subject
+from sim.words.phrases import capital, join_and, possessive, subject
 
 if TYPE_CHECKING:
     from sim.scenario import Scenario
@@ -154,8 +154,6 @@ def rubinstein_sentence(point: Any) -> str:
 
 def possessive_share(name: str) -> str:
     """``"the United States' share"``."""
-    from sim.words.phrases import possessive
-
     return f"{possessive(name)} share"
 
 
@@ -175,6 +173,52 @@ def result_lines(point: Any) -> list[str]:
     return lines
 
 
+def _payment(y: float, names: Sequence[str]) -> tuple[str, str, float]:
+    """``(payer, payee, amount)`` of a side payment ``y`` from the first side to the second."""
+    return (names[0], names[1], y) if y >= 0 else (names[1], names[0], -y)
+
+
+def movement_sentence(point: Any, move: Any) -> str:
+    """``"As the US dependence ... rises from 0.5 to 0.95, China's payment to the United
+    States in the Nash bargaining solution falls from 21.18 to 9.93."``"""
+    names = [subject(n) for n in point.player_names]
+    opening = f"As the {move.label} rises from {number(move.low)} to {number(move.high)}"
+    concept = CONCEPT_NAMES[move.concept]
+    if move.quantity == "payoff_0":
+        verb = (
+            "rises"
+            if move.after > move.before
+            else "falls"
+            if move.after < move.before
+            else "stays"
+        )
+        return (
+            f"{opening}, {possessive(names[0])} payoff in {concept} {verb} from "
+            f"{number(move.before)} to {number(move.after)}."
+        )
+    payer, payee, before = _payment(move.before, names)
+    payer_after, _, after = _payment(move.after, names)
+    if payer_after != payer:
+        return (
+            f"{opening}, {concept} turns from {payer} paying {payee} {number(before)} into "
+            f"{payer_after} paying {payer} {number(after)}."
+        )
+    if after == before:
+        return (
+            f"{opening}, {possessive(payer)} payment to {payee} in {concept} stays {number(after)}."
+        )
+    verb = "rises" if after > before else "falls"
+    return (
+        f"{opening}, {possessive(payer)} payment to {payee} in {concept} {verb} from "
+        f"{number(before)} to {number(after)}."
+    )
+
+
+def movement_lines(point: Any) -> list[str]:
+    """One sentence per solution and 1-D report sweep (:class:`Movement` facts)."""
+    return [movement_sentence(point, m) for m in point.movements]
+
+
 def value_meaning(key: str) -> str:
     """What a continuous value of the sweep means (data dictionary)."""
     if key == "max_min_gain":
@@ -188,6 +232,8 @@ def value_meaning(key: str) -> str:
                 "payoff_0": "the first side's payoff",
                 "payoff_1": "the second side's payoff",
                 "share_0": "the first side's share of the gains",
+                "gain_0": "the first side's gain over the threat point",
+                "gain_1": "the second side's gain over the threat point",
                 "transfer": "the side payment from the first side to the second",
             }.get(rest, rest.replace("_", " "))
             return f"{what} in {name}"
@@ -219,8 +265,12 @@ def _place(kind: str, points: Sequence[int], info: Scenario) -> str:
 
 
 def label_parts(label: Any, info: Scenario) -> list[str]:
-    """``["the Nash bargaining solution at Keep / Keep", ...]``."""
-    return [f"{CONCEPT_NAMES[c]} {_place(kind, pts, info)}" for c, kind, pts in label]
+    """``["the Nash bargaining solution at Keep / Keep", ...]``: solutions in the same place
+    are named together (``"the Nash and the egalitarian solution at ..."``)."""
+    groups: dict[tuple[str, tuple[int, ...]], list[str]] = {}
+    for c, kind, pts in label:
+        groups.setdefault((kind, tuple(pts)), []).append(CONCEPT_NAMES[c])
+    return [f"{join_and(names)} {_place(kind, pts, info)}" for (kind, pts), names in groups.items()]
 
 
 class BargainingWords:
@@ -239,7 +289,7 @@ class BargainingWords:
             return "Agreement: each solution splits the gains by side payments"
         if kinds <= {"outside", "undefined"}:
             return capital(_place(next(iter(kinds)), (), info))
-        return capital(join_and(label_parts(label, info)))
+        return capital("; ".join(label_parts(label, info)))
 
     def short(self, label: Any, info: Scenario) -> str:
         """The Nash solution's place (the first concept's), for legends."""
