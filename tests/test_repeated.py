@@ -9,6 +9,7 @@ four cells, the critical discount from discounted payoff streams of every one-pe
 from __future__ import annotations
 
 import itertools
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -262,7 +263,7 @@ def test_label_json_round_trip() -> None:
     words = get_analysis("repeated").words
     axes = parse_grid(["t_us=0:2.5:51"], scenario, {})
     part = run_sweep(scenario, axes, analyses=[get_analysis("repeated")]).part("repeated")
-    assert len(part.labels) >= 4
+    assert {case for ((_, case),) in part.labels} == {"no_credible_threat", "holds", "fails"}
     for label in part.labels:
         assert words.label_from_json(words.label_json(label, scenario), scenario) == label
 
@@ -275,3 +276,28 @@ def test_known_horizon_unravels_with_a_unique_stage_equilibrium() -> None:
     assert len(_pure_equilibria(PD_A, PD_B)) == 1
     assert horizon.unravels
     assert horizon.deal_rounds == 0
+
+
+def test_shorter_review_periods_help() -> None:
+    """The deal fails beyond the longest review period 365 ln(renewal / delta*) / rate, which the
+    point API reports as slack and the sweep finds as a boundary."""
+    scenario = load_scenario("truce-repeated")
+    analysis = get_analysis("repeated")
+    t, renewal = Fraction(33, 20), Fraction(13, 20)
+    us, cn = _scenario_c_thresholds(t)
+    assert us is not None
+    assert cn is not None
+    rate = scenario.parameters["rate"].value
+    longest = 365 * math.log(float(renewal / max(us, cn))) / rate
+    grim = analysis.point(scenario, {"t_us": t, "renewal": renewal}).result.strategy("grim")
+    assert grim.max_period_days == pytest.approx(longest, rel=1e-12)
+    axes = parse_grid(["period_days=30:730:41"], scenario, {"t_us": 1.65, "renewal": 0.65})
+    part = run_sweep(scenario, axes, {"t_us": 1.65, "renewal": 0.65}, analyses=[analysis]).part(
+        "repeated"
+    )
+    (boundary,) = part.boundaries
+    assert boundary.value == pytest.approx(longest, abs=1e-9 * 700)
+    shorter = analysis.point(scenario, {"t_us": t, "renewal": renewal, "period_days": 90})
+    longer = analysis.point(scenario, {"t_us": t, "renewal": renewal, "period_days": 700})
+    assert shorter.result.strategy("grim").holds
+    assert not longer.result.strategy("grim").holds

@@ -9,10 +9,11 @@ an optional known ``horizon``. The computation is :mod:`sim.games.repeated` (one
 and :mod:`sim.games.repeated_stack` (a sweep, vectorised); the words are
 :mod:`sim.words.repeated`.
 
-Regime label: one case per strategy (no credible threat, sustainable for ``delta >= delta*``,
-never sustainable, holds / fails at the scenario's discount). The label is a function of the
-signs of continuous functions of the payoffs (gains, losses, conditions at 1 and at the
-discount), so the generic bisection locates boundaries to the sweep's tolerance.
+Regime label: the case of the primary (first listed) strategy (no credible threat, sustainable
+for ``delta >= delta*``, never sustainable, holds / fails at the scenario's discount); every
+strategy's critical discount is a continuous value (a line of the 1-D figure). The label is a
+function of the signs of continuous functions of the payoffs (gains, losses, conditions at 1
+and at the discount), so the generic bisection locates boundaries to the sweep's tolerance.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sim.analyses.base import Analysis, Batch, PointOptions
 from sim.formula import Formula, FormulaError
 from sim.games.repeated_types import (
+    Case,
     Grim,
     PunishK,
     PunishmentCell,
@@ -40,7 +42,6 @@ from sim.games.repeated_types import (
     WorstEquilibrium,
     check_design,
     check_discount,
-    describe_label,
 )
 from sim.scenario.extensions import TableContext, TableError, TableSpec, register_table
 from sim.scenario.spec import Term
@@ -408,13 +409,12 @@ class RepeatedAnalysis(Analysis):
             tol=1e-11 if refine else 1e-9,
             **kwargs,  # type: ignore[arg-type]
         )
-        codes, inverse = np.unique(stack.label, return_inverse=True)
-        labels = tuple(
-            tuple((key, case.slug) for key, case in describe_label(int(c), stack.strategies))
-            for c in codes
-        )
-        # Tidy files take finite numbers only: "no discount below 1 works" is written as 1
-        # (the label says which case it is).
+        # The regime is the case of the primary (first) strategy; the others are lines.
+        primary = stack.strategies[0]
+        codes, inverse = np.unique(stack.case[:, 0], return_inverse=True)
+        labels = tuple(((primary, Case(int(c)).slug),) for c in codes)
+        own = np.array([n.startswith(primary + ".") for n in stack.decisive_names])
+        tie = stack.tie & np.any(stack.decisive[:, own] == 0, axis=1)
         values = {
             f"critical_discount_{key}": np.nan_to_num(stack.critical_discount[:, s], nan=1.0)
             for s, key in enumerate(stack.strategies)
@@ -424,7 +424,7 @@ class RepeatedAnalysis(Analysis):
         return Batch(
             label=inverse.reshape(-1).astype(np.int64),
             labels=labels,
-            tie=stack.tie,
+            tie=tie,
             values=values,
         )
 
@@ -438,10 +438,7 @@ class RepeatedAnalysis(Analysis):
         if key == "discount":
             return "the discount per period at this point"
         strategy = key.removeprefix("critical_discount_")
-        return (
-            f"critical discount of {strategy_title(strategy)}: the least discount per period "
-            "that sustains the deal (1 when none below 1 does)"
-        )
+        return f"critical discount of {strategy_title(strategy)} (1: no discount below 1 works)"
 
     def figure_reading(self, dimensions: int) -> str:
         """Lines of the critical discount (1-D); colours by truce case (2-D)."""

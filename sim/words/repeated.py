@@ -38,8 +38,8 @@ CASE_WORDS: dict[str, str] = {
     "sustainable": "the deal is sustainable for sides patient enough (discount at least the "
     "critical discount)",
     "never_sustainable": "no discount below 1 sustains the deal",
-    "holds": "the deal holds at the scenario's discount",
-    "fails": "the deal fails at the scenario's discount (more patient sides would keep it)",
+    "holds": "the deal holds at the discount per period",
+    "fails": "the deal fails at the discount per period (more patient sides would keep it)",
 }
 
 CASE_SHORT: dict[str, str] = {
@@ -300,9 +300,38 @@ class PointText:
             "reward keeping the deal (Benoit and Krishna 1985)."
         )
 
+    def verdict(self, result: RepeatedResult) -> str:
+        """One sentence: does the deal hold under the primary strategy, and why."""
+        s = result.strategies[0]
+        title = strategy_title(s.strategy)
+        deal = self.cell(*result.deal)
+        if s.case.slug == "no_credible_threat":
+            failing = join_and([self.who(p) for p in s.binding]) or "one side"
+            return (
+                f"Under {title} the deal {deal} cannot hold at any discount: the punishment "
+                f"does not hurt {failing} (no credible threat)."
+            )
+        if s.critical_discount is None:
+            return f"Under {title} no discount below 1 sustains the deal {deal}."
+        binding = join_and([self.who(p) for p in s.binding])
+        why = f" ({possessive(binding)} condition binds)" if binding else ""
+        star = amount(s.critical_discount)
+        if result.discount is None:
+            return f"Under {title} the deal {deal} holds for every discount from {star} up{why}."
+        delta = amount(result.discount)
+        if s.holds:
+            return (
+                f"Under {title} the deal {deal} holds: the discount per period, {delta}, is at "
+                f"least the critical discount {star}{why}."
+            )
+        return (
+            f"Under {title} the deal {deal} fails: the discount per period, {delta}, is below "
+            f"the critical discount {star}{why}."
+        )
+
     def lines(self, result: RepeatedResult) -> list[str]:
         """Every sentence of the result, in reading order (without a heading)."""
-        out = [self.deal(result)]
+        out = [self.verdict(result), self.deal(result)]
         discount = self.discount(result)
         if discount:
             out.append(discount)
