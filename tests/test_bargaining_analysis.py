@@ -278,3 +278,20 @@ def test_report_states_that_us_patience_turns_the_rubinstein_payment() -> None:
         f"{number(ys[0])} into China paying the United States {number(-ys[1])}" in line
         for line in lines
     )
+
+
+def test_feasible_set_figure_alt_text_and_reproducible_render() -> None:
+    from sim.figures.style import render
+
+    scenario = load_scenario("truce-bargaining")
+    analysis = get_analysis("bargaining")
+    point = analysis.point(scenario, {}, with_movements=False)
+    (figure,) = analysis.point_figures(point)
+    ref = _reference()
+    d = ref["d"]
+    assert f"threat point is at ({number(float(d[0]))}, {number(float(d[1]))})" in figure.alt_text
+    # the side-payment frontier's ends: each side gets everything above the other's threat
+    total = ref["deal"][0] + ref["deal"][1]
+    ends = f"({number(float(d[0]))}, {number(float(total - d[0]))})"
+    assert f"frontier runs from {ends}" in figure.alt_text
+    assert render(figure.draw, "svg") == render(figure.draw, "svg")

@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from sim.analyses.base import Analysis, Batch, Label, PointOptions, distinct_labels
+from sim.analyses.base import (
+    Analysis,
+    Batch,
+    Label,
+    PointFigure,
+    PointOptions,
+    distinct_labels,
+)
 from sim.errors import ScenarioError
 from sim.scenario.extensions import TableContext, TableError, TableSpec, register_table
 from sim.words.bargaining import BargainingWords, movement_lines, result_lines
@@ -255,6 +262,8 @@ class BargainingPoint:
     strategies: tuple[tuple[str, ...], tuple[str, ...]]
     deal_cell: tuple[int, int] | None
     movements: tuple[Movement, ...] = ()
+    #: Every outcome's payoffs (first side's, second side's), row-major, for the figure.
+    outcomes: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
 
     def to_json(self) -> dict[str, Any]:
         """``analyses.bargaining`` of ``solve --json`` (issue 15's shape, plus exact strings)."""
@@ -380,6 +389,10 @@ class BargainingAnalysis(Analysis):
             (tuple(scenario.players[0].strategies), tuple(scenario.players[1].strategies)),
             deal_cell,
             self._movements(scenario, values) if with_movements else (),
+            (
+                tuple(float(x) for row in A for x in row),
+                tuple(float(x) for row in B for x in row),
+            ),
         )
 
     def _movements(self, scenario: Scenario, values: Mapping[str, float]) -> tuple[Movement, ...]:
@@ -429,6 +442,20 @@ class BargainingAnalysis(Analysis):
     def report_lines(self, result: Any) -> list[str]:
         """The sentences of ``solve``, then how the split moves across the report's sweeps."""
         return [*result_lines(result), *movement_lines(result)]
+
+    def point_figures(self, result: Any, style: str = "slides") -> list[PointFigure]:
+        """The feasible set with its frontier, the threat point and each solution."""
+        from sim.figures.bargaining import feasible_set_figure
+        from sim.words.bargaining import figure_alt_text
+
+        return [
+            PointFigure(
+                "feasible-set",
+                "The feasible deals, the threat point and the bargaining solutions",
+                figure_alt_text(result),
+                lambda: feasible_set_figure(result),
+            )
+        ]
 
     def report_caveats(self, scenario: Scenario) -> list[str]:
         """Bargaining solutions are benchmarks, not forecasts."""

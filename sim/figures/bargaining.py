@@ -8,13 +8,15 @@ share of the gains. One line per solution concept, styled by the concept
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.games.bargaining_types import CONCEPTS
 from sim.words.bargaining import CONCEPT_NAMES
 from sim.words.phrases import capital, possessive, subject
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from sim.figures.panels import LinePlot
     from sim.sweeps.result import AnalysisSweep
 
@@ -95,3 +97,61 @@ def split_lines(part: AnalysisSweep) -> LinePlot:
         legend_title="Solution",
         legend=tuple(LegendEntry(("bargaining", c), text(c)) for c in concepts),
     )
+
+
+def feasible_set_figure(point: Any) -> Figure:
+    """The feasible set at one point: the game's outcomes (or the side-payment line), the Pareto
+    frontier, the threat point and each solution, one marker style per solution concept (the
+    identities of :func:`split_lines`, so sweep and point figures agree)."""
+    from matplotlib.figure import Figure
+
+    from sim.figures.identity import Identities
+
+    r = point.result
+    names = [capital(subject(n)) for n in point.player_names]
+    identities = Identities()
+    identities.add_lines((k, ("bargaining", c)) for k, c in enumerate(CONCEPTS))
+    fig = Figure(figsize=(9.0, 7.5), layout="constrained")
+    ax = fig.add_subplot()
+    frontier = [(float(u), float(v)) for u, v in r.frontier]
+    if r.kind == "hull" and r.cells is not None:
+        A, B = point.outcomes
+        ax.scatter(A, B, color="0.55", marker="s", s=30, zorder=2, label="outcomes of the game")
+        for (i, j), x, y in zip(r.cells, A, B, strict=True):
+            ax.annotate(
+                f"{point.strategies[0][i]} / {point.strategies[1][j]}",
+                (x, y),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize="small",
+                color="0.3",
+            )
+    xs, ys = zip(*frontier, strict=True)
+    ax.plot(xs, ys, color="black", linewidth=2, zorder=3, label="Pareto frontier")
+    d = (float(r.disagreement[0]), float(r.disagreement[1]))
+    ax.scatter([d[0]], [d[1]], color="black", marker="X", s=90, zorder=5, label="threat point")
+    seen: dict[tuple[float, float], int] = {}
+    for s in r.solutions:
+        xy = (float(s.payoffs[0]), float(s.payoffs[1]))
+        style = identities.line_style(("bargaining", s.concept))
+        # a solution at the same place as an earlier one is drawn as a larger outline
+        # around it, so that every solution stays visible
+        k = seen.get(xy, 0)
+        seen[xy] = k + 1
+        ax.scatter(
+            [xy[0]],
+            [xy[1]],
+            s=120 + 130 * k,
+            marker=style["marker"],
+            facecolors=style["color"] if k == 0 else "none",
+            edgecolors="white" if k == 0 else style["color"],
+            linewidths=1.0 if k == 0 else 2.0,
+            zorder=6 + k,
+            label=capital(CONCEPT_NAMES[s.concept]),
+        )
+    ax.set_xlabel(f"{names[0]}: payoff", usetex=False)
+    ax.set_ylabel(f"{names[1]}: payoff", usetex=False)
+    ax.grid(True, alpha=0.3)
+    ax.margins(0.15)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize="small")
+    return fig

@@ -219,6 +219,24 @@ def movement_lines(point: Any) -> list[str]:
     return [movement_sentence(point, m) for m in point.movements]
 
 
+def figure_alt_text(point: Any) -> str:
+    """What the feasible-set figure shows, as facts: the threat point, the frontier's end
+    points and where each solution lies."""
+    r = point.result
+    names = [subject(n) for n in point.player_names]
+    ends = [f"({number(float(u))}, {number(float(v))})" for u, v in (r.frontier[0], r.frontier[-1])]
+    solutions = [
+        f"{CONCEPT_NAMES[s.concept]} at ({number(float(s.payoffs[0]))}, "
+        f"{number(float(s.payoffs[1]))})"
+        for s in r.solutions
+    ]
+    return (
+        f"Payoffs of {names[0]} (across) and {names[1]} (up). The threat point is at "
+        f"({number(float(r.disagreement[0]))}, {number(float(r.disagreement[1]))}); the Pareto "
+        f"frontier runs from {ends[0]} to {ends[1]}; {join_and(solutions)}."
+    )
+
+
 def value_meaning(key: str) -> str:
     """What a continuous value of the sweep means (data dictionary)."""
     if key == "max_min_gain":
