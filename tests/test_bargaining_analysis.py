@@ -295,3 +295,18 @@ def test_feasible_set_figure_alt_text_and_reproducible_render() -> None:
     ends = f"({number(float(d[0]))}, {number(float(total - d[0]))})"
     assert f"frontier runs from {ends}" in figure.alt_text
     assert render(figure.draw, "svg") == render(figure.draw, "svg")
+
+
+def test_solutions_with_equal_payoffs_share_one_sentence() -> None:
+    """Under side payments the symmetric solutions split the gains equally (recomputed: the
+    payoffs are equal), so they are named in one sentence; Rubinstein's differs."""
+    scenario = load_scenario("truce-bargaining")
+    analysis = get_analysis("bargaining")
+    point = analysis.point(scenario, {}, with_movements=False)
+    symmetric = [point.result.solution(c).payoffs for c in ("nash", "kalai_smorodinsky")]
+    assert symmetric[0] == symmetric[1] != point.result.solution("rubinstein").payoffs
+    lines = analysis.point_lines(point)
+    grouped = [line for line in lines if "the egalitarian solution all give" in line]
+    assert len(grouped) == 1
+    assert grouped[0].strip().startswith("The Nash bargaining solution, the generalised Nash")
+    assert sum("Rubinstein (alternating offers) agreement gives" in line for line in lines) == 1

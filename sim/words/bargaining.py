@@ -167,7 +167,24 @@ def result_lines(point: Any) -> list[str]:
             "than the threat point, so every solution is the threat point."
         )
         return lines
-    lines.extend(solution_sentence(point, s) for s in r.solutions)
+    # solutions with the same payoffs are named together (under side payments the symmetric
+    # ones all split the gains equally)
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for s in r.solutions:
+        groups.setdefault((s.payoffs, s.transfer), []).append(s)
+    for same in groups.values():
+        sentence = solution_sentence(point, same[0])
+        if len(same) > 1:
+            names = [CONCEPT_NAMES[s.concept] for s in same]
+            weight = next((s.weight for s in same if s.concept == "weighted_nash"), None)
+            if weight is not None:
+                index = names.index(CONCEPT_NAMES["weighted_nash"])
+                side = subject(point.player_names[0])
+                names[index] += f" (weight {number(float(weight))} on {side})"
+            both = "both" if len(names) == 2 else "all"
+            rest = sentence.split(" gives ", 1)[1]
+            sentence = f"{capital(join_and(names))} {both} give {rest}"
+        lines.append(sentence)
     if r.rubinstein is not None:
         lines.append(rubinstein_sentence(point))
     return lines
