@@ -301,3 +301,19 @@ def test_shorter_review_periods_help() -> None:
     longer = analysis.point(scenario, {"t_us": t, "renewal": renewal, "period_days": 700})
     assert shorter.result.strategy("grim").holds
     assert not longer.result.strategy("grim").holds
+
+
+def test_shorter_punishments_need_more_patience() -> None:
+    """The explanation page's claim: tit-for-tat and one period of punishment need at least the
+    patience grim trigger needs (strictly more here)."""
+    grim = analyse_repeated(PD_A, PD_B, RepeatedOptions(deal=(0, 0))).strategies[0]
+    options = RepeatedOptions(deal=(0, 0), strategies=(TitForTat(), PunishK(1)))
+    tft, once = analyse_repeated(PD_A, PD_B, options).strategies
+    assert grim.critical_discount is not None
+    assert tft.critical_discount is not None
+    assert tft.critical_discount > grim.critical_discount
+    assert once.critical_discount is None or once.critical_discount > grim.critical_discount
+    point = get_analysis("repeated").point(load_scenario("truce-repeated"), {}).result
+    stars = {s.strategy: s.critical_discount for s in point.strategies}
+    assert stars["punish_1"] > stars["grim"]
+    assert stars["tit_for_tat"] >= stars["grim"]

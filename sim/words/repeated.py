@@ -224,7 +224,9 @@ class PointText:
             )
         if s.holds is not None and result.discount is not None:
             verdict = "holds" if s.holds else "fails"
-            lines.append(f"At the discount {amount(result.discount)} the deal {verdict}.")
+            lines[-1] = lines[-1] + (
+                f" At this truce's discount, {amount(result.discount)}, it {verdict}."
+            )
         if s.max_period_days is not None or s.min_renewal is not None:
             lines.append(self.slack(s))
         if s.subgame_perfect is False and s.holds:
