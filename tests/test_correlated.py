@@ -77,7 +77,8 @@ def test_aumann_chicken_mixed_nash_gives_fourteen_thirds() -> None:
     assert value(CHICKEN_A, product) == Fraction(14, 3)
     assert value(CHICKEN_B, product) == Fraction(14, 3)
     mixed = signal(CHICKEN_A, CHICKEN_B, [[q * q, q * (1 - q)], [(1 - q) * q, (1 - q) ** 2]])
-    assert mixed.is_equilibrium and mixed.payoffs == (Fraction(14, 3), Fraction(14, 3))
+    assert mixed.is_equilibrium
+    assert mixed.payoffs == (Fraction(14, 3), Fraction(14, 3))
 
 
 def test_aumann_chicken_thirds_signal_gives_five_each() -> None:
@@ -87,7 +88,8 @@ def test_aumann_chicken_thirds_signal_gives_five_each() -> None:
     # Told "dare", the row player knows the other was told "chicken": 7 beats 6.
     told_dare = next(r for r in thirds.recommendations if r.player == 0 and r.strategy == 1)
     assert told_dare.belief == (Fraction(1), Fraction(0))
-    assert told_dare.obey_payoff == 7 and told_dare.deviation_payoff == 6
+    assert told_dare.obey_payoff == 7
+    assert told_dare.deviation_payoff == 6
 
 
 def test_chicken_optima_equal_the_vertex_enumeration() -> None:
@@ -101,7 +103,8 @@ def test_chicken_optima_equal_the_vertex_enumeration() -> None:
         min(value(CHICKEN_A, p) for p in vs),
         max(value(CHICKEN_A, p) for p in vs),
     )
-    assert result.outcome is not None and result.outcome.possible
+    assert result.outcome is not None
+    assert result.outcome.possible
     assert result.outcome.max_probability == max(p[0] for p in vs)
 
 

@@ -86,7 +86,7 @@ def test_bimatrix_matching_pennies_interior_is_a_center() -> None:
 
 
 def test_stochastic_rule_reproduces_with_the_same_seed() -> None:
-    A = [[3, 0], [5, 1]]
+    A = [[Fraction(3), Fraction(0)], [Fraction(5), Fraction(1)]]
     B = transpose(A)
     options = DynamicsOptions(rule="stochastic-fictitious", iterations=200, seed=7)
     first = run_dynamics(A, B, options)

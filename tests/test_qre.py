@@ -71,7 +71,8 @@ def test_qre_is_a_logit_fixed_point(a: list[int], b: list[int], lam: float) -> N
 
 def test_lambda_zero_is_uniform_play() -> None:
     point = logit_qre([[3, 0, 1], [5, 1, 2]], [[3, 5, 0], [0, 1, 4]], 0.0)
-    assert np.allclose(point.row, 1 / 2) and np.allclose(point.col, 1 / 3)
+    assert np.allclose(point.row, 1 / 2)
+    assert np.allclose(point.col, 1 / 3)
 
 
 def test_stag_hunt_branch_reaches_the_risk_dominant_equilibrium() -> None:
@@ -87,7 +88,8 @@ def test_stag_hunt_branch_reaches_the_risk_dominant_equilibrium() -> None:
     assert branch.limit_index is not None
     assert branch.limit_index == risk.dominant_index
     eq = solution.equilibria[branch.limit_index]
-    assert eq.row_support == (1,) and eq.col_support == (1,)
+    assert eq.row_support == (1,)
+    assert eq.col_support == (1,)
 
 
 def test_negative_lambda_is_refused() -> None:

@@ -34,8 +34,8 @@ def nash_product(
     A: list[list[int]], B: list[list[int]], e: tuple[int, int], f: tuple[int, int]
 ) -> int:
     """Product of the deviation losses at e, in the game restricted to e's and f's strategies."""
-    (i, j), (k, l) = e, f
-    return (A[i][j] - A[k][j]) * (B[i][j] - B[i][l])
+    (i, j), (k, col) = e, f
+    return (A[i][j] - A[k][j]) * (B[i][j] - B[i][col])
 
 
 def reference_risk_dominant(A: list[list[int]], B: list[list[int]]) -> tuple[int, int] | str:
@@ -62,7 +62,8 @@ def reference_risk_dominant(A: list[list[int]], B: list[list[int]]) -> tuple[int
 def test_stag_hunt_hare_risk_dominates_and_stag_payoff_dominates() -> None:
     solution = solve_game(np.array(STAG_A, float), np.array(STAG_B, float))
     risk = risk_dominance(STAG_A, STAG_B, solution=solution)
-    assert risk.exact and risk.status == "selected"
+    assert risk.exact
+    assert risk.status == "selected"
     hare = risk.strict_equilibria[risk.dominant or 0]
     assert (hare.row, hare.col) == (1, 1)
     comparison = risk.comparisons[0]
@@ -73,7 +74,9 @@ def test_stag_hunt_hare_risk_dominates_and_stag_payoff_dominates() -> None:
     threshold = comparison.row_threshold_first if stag_first else 1 - comparison.row_threshold_first
     assert threshold == Fraction(3, 4)
     payoff = payoff_dominance(STAG_A, STAG_B, solution=solution)
-    assert payoff.exact and payoff.status == "selected" and payoff.dominant is not None
+    assert payoff.exact
+    assert payoff.status == "selected"
+    assert payoff.dominant is not None
     assert solution.equilibria[payoff.dominant].row_support == (0,)
 
 
@@ -126,5 +129,6 @@ def test_pairs_of_strict_equilibria_never_share_a_row_or_column() -> None:
     for _ in range(50):
         A = rng.integers(-3, 4, (3, 3)).tolist()
         B = rng.integers(-3, 4, (3, 3)).tolist()
-        for (i, j), (k, l) in combinations(strict_cells(A, B), 2):
-            assert i != k and j != l
+        for (i, j), (k, col) in combinations(strict_cells(A, B), 2):
+            assert i != k
+            assert j != col

@@ -269,7 +269,8 @@ class SelectionAnalysis(Analysis):
         labels: tuple[Label, ...] = tuple(("risk", int(c)) for c in codes)
         m, n = A.shape[1:]
         values: dict[str, np.ndarray] = {}
-        if (m, n) == (2, 2):
+        # While boundaries are located only the labels are read: skip the lines' LPs/basins.
+        if (m, n) == (2, 2) and not refine:
             starts_row, starts_col = unit_square_grid(BASIN_RESOLUTION)
             basins = basin_codes(A, B, starts_row, starts_col)
             for i in range(2):
@@ -278,7 +279,8 @@ class SelectionAnalysis(Analysis):
         from sim.games.correlated_stack import correlated_stack
 
         # One block-diagonal LP for all points: the most a shared signal can give both sides.
-        values["correlated_max_welfare"] = correlated_stack(A, B).values["max_welfare"]
+        if not refine:
+            values["correlated_max_welfare"] = correlated_stack(A, B).values["max_welfare"]
         return Batch(
             label=label_id.reshape(-1).astype(np.int64),
             labels=labels,
