@@ -310,3 +310,27 @@ def test_solutions_with_equal_payoffs_share_one_sentence() -> None:
     assert len(grouped) == 1
     assert grouped[0].strip().startswith("The Nash bargaining solution, the generalised Nash")
     assert sum("Rubinstein (alternating offers) agreement gives" in line for line in lines) == 1
+
+
+def test_equal_patience_gives_the_us_slightly_more_than_nash() -> None:
+    """Classroom exercise 2: with delta_us = delta_cn = 0.95 the first proposer's share is
+    1/(1 + delta) > 1/2, so China pays the US more than in the Nash solution."""
+    ref = _reference({"delta_us": 0.95})
+    share = ref["us_share"]
+    assert share == 1 / (1 + Fraction(0.95))
+    assert share > Fraction(1, 2)
+    nash_y = ref["deal"][0] - (ref["d"][0] + ref["gains"] / 2)
+    rubinstein_y = ref["deal"][0] - (ref["d"][0] + share * ref["gains"])
+    assert rubinstein_y < nash_y < 0
+
+
+def test_brief_rho_us_ambiguity_moves_the_nash_transfer_by_half_of_it() -> None:
+    """Explanation page: with rho_us = 24 instead of 10 the US threat point is 14 higher and
+    China pays 7 more in the Nash solution."""
+    low, high = _reference({"rho_us": 10.0}), _reference({"rho_us": 24.0})
+    assert float(high["d"][0] - low["d"][0]) == pytest.approx(14.0)
+
+    def y(ref: dict[str, object]) -> float:
+        return float(ref["deal"][0] - (ref["d"][0] + ref["gains"] / 2))
+
+    assert y(high) - y(low) == pytest.approx(-7.0)
