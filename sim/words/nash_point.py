@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.words.numbers import number
-from sim.words.tables import describe_profile, payoff_table
+from sim.words.tables import describe_profile, listed, payoff_table
 
 if TYPE_CHECKING:
-    from sim.results import ScenarioSolution
+    from sim.analyses.nash_solution import ScenarioSolution
 
 
 def solution_text(result: ScenarioSolution, illustrative_note: str = "") -> list[str]:
@@ -67,7 +67,7 @@ def solution_text(result: ScenarioSolution, illustrative_note: str = "") -> list
             "(a continuum)."
         )
     dominated = [
-        f"{player.name}: {', '.join(player.strategies[k] for k in indices)}"
+        f"{player.name}: {', '.join(listed(player.strategies[k]) for k in indices)}"
         for player, indices in zip(
             scenario.players, (result.dominated_rows, result.dominated_cols), strict=True
         )
@@ -77,7 +77,7 @@ def solution_text(result: ScenarioSolution, illustrative_note: str = "") -> list
         "Strictly dominated strategies: " + ("; ".join(dominated) if dominated else "none")
     )
     pareto = [
-        f"{row_player.strategies[i]} / {col_player.strategies[j]}"
+        f"{listed(row_player.strategies[i])} / {listed(col_player.strategies[j])}"
         for i, j in zip(*np.nonzero(result.pareto_cells), strict=True)
     ]
     lines.append("Pareto-optimal outcomes: " + ", ".join(pareto))

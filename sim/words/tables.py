@@ -69,10 +69,22 @@ def parameter_table(scenario: Scenario, values: dict[str, float] | None = None) 
     return table(["name", "value", "range", "unit", "meaning", "source"], rows)
 
 
+def listed(name: str) -> str:
+    """A strategy name as an item of a comma-separated list: quoted when it holds a comma.
+
+    ``Hold, then escalate 0.5, Ease 0.5`` cannot be read back; ``"Hold, then escalate" 0.5,
+    Ease 0.5`` can.
+    """
+    return f'"{name}"' if "," in name else name
+
+
 def describe_profile(scenario: Scenario, probabilities: np.ndarray, player: int) -> str:
-    """``"Ease"`` for a pure strategy, else ``"Ease 0.6667, Maintain 0.3333"``."""
+    """``"Ease"`` for a pure strategy, else ``"Ease 0.6667, Maintain 0.3333"``.
+
+    Names holding a comma are quoted in the list (see :func:`listed`).
+    """
     strategies = scenario.players[player].strategies
     support = [k for k in range(len(strategies)) if probabilities[k] > 0]
     if len(support) == 1:
         return strategies[support[0]]
-    return ", ".join(f"{strategies[k]} {number(probabilities[k])}" for k in support)
+    return ", ".join(f"{listed(strategies[k])} {number(probabilities[k])}" for k in support)
