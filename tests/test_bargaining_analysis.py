@@ -334,3 +334,25 @@ def test_brief_rho_us_ambiguity_moves_the_nash_transfer_by_half_of_it() -> None:
         return float(ref["deal"][0] - (ref["d"][0] + ref["gains"] / 2))
 
     assert y(high) - y(low) == pytest.approx(-7.0)
+
+
+def test_a_single_frontier_point_is_not_a_tie(tmp_path: Path) -> None:
+    """Bargaining over the outcomes with K = 15: the truce beats every other outcome for both
+    (recomputed), so it is the whole Pareto frontier and every solution sits there, inside a
+    regime rather than on a boundary."""
+    text = SCENARIO.read_text().replace(
+        'feasible_set = "transferable_utility"', 'feasible_set = "outcomes"'
+    )
+    text = text.replace('deal = ["Keep the truce", "Keep the truce"]\n', "")
+    path = tmp_path / "hull.toml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    A, B = (np.asarray(M, dtype=object) for M in scenario.payoffs_exact({"K": 15.0}))
+    others = [(i, j) for i in range(2) for j in range(2) if (i, j) != (0, 0)]
+    assert all(A[0, 0] > A[c] and B[0, 0] > B[c] for c in others)
+    analysis = get_analysis("bargaining")
+    point = analysis.point(scenario, {"K": 15.0}, with_movements=False)
+    assert len(point.result.frontier) == 1
+    assert not any(s.tie for s in point.result.solutions)
+    sweep = run_sweep(scenario, [parse_vary("K=11:19:5", scenario)], analyses=[analysis])
+    assert not np.any(sweep.parts["bargaining"].tie)

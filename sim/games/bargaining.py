@@ -485,7 +485,10 @@ def _solve_hull(
         ideal_arr = core.ideal_point(chain, d)
         ideal = _pair(ideal_arr[0])
         placement = core.kalai_smorodinsky(chain, d, ideal_arr)
-        placements.append(("kalai_smorodinsky", placement, None, bool(placement.at_vertex[0])))
+        single = int(chain.count[0]) == 1  # the only frontier point: no boundary to lie on
+        placements.append(
+            ("kalai_smorodinsky", placement, None, bool(placement.at_vertex[0]) and not single)
+        )
         tie = bool(core.egalitarian_tie(chain, d, egalitarian)[0])
         placements.append(("egalitarian", egalitarian, None, tie))
         if options.rubinstein is not None and deltas is not None:
@@ -498,7 +501,8 @@ def _solve_hull(
                 _fractions([d1], (1,)),
                 options.rubinstein.proposer,
             )
-            placements.append(("rubinstein", placement, None, bool(placement.at_vertex[0])))
+            tie = bool(placement.at_vertex[0]) and not single
+            placements.append(("rubinstein", placement, None, tie))
     solutions = []
     for concept in SolutionOptions(alpha, options.rubinstein).concepts:
         found = next((p for p in placements if p[0] == concept), None)

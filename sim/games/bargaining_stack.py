@@ -477,7 +477,8 @@ def _hull_chunk(
             ties[concept] = core.nash_tie(chain, d, weights[concept], placement)
         elif concept == "kalai_smorodinsky":
             placement = core.kalai_smorodinsky(chain, d, ideal)
-            ties[concept] = placement.at_vertex.copy()
+            # at the only point of the frontier the solution cannot move: not a boundary
+            ties[concept] = placement.at_vertex & (chain.count > 1)
         elif concept == "egalitarian":
             placement = egal
             ties[concept] = core.egalitarian_tie(chain, d, placement)
@@ -487,7 +488,7 @@ def _hull_chunk(
             placement, counter = core.rubinstein(
                 chain, d, ideal, deltas[:, 0], deltas[:, 1], options.rubinstein.proposer
             )
-            ties[concept] = placement.at_vertex.copy()
+            ties[concept] = placement.at_vertex & (chain.count > 1)
         placements[concept] = placement
     solutions: dict[str, ConceptStack] = {}
     for concept, placement in placements.items():
