@@ -25,6 +25,7 @@ from sim.analyses.game_type import GameTypeAnalysis
 from sim.analyses.nash import NashAnalysis
 from sim.analyses.repeated import RepeatedAnalysis
 from sim.analyses.selection import SelectionAnalysis
+from sim.analyses.sequential import SequentialAnalysis
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ REGISTRY: tuple[Analysis, ...] = (
     BargainingAnalysis(),
     SelectionAnalysis(),
     CommitmentAnalysis(),
+    SequentialAnalysis(),
 )
 
 
