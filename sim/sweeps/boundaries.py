@@ -28,6 +28,13 @@ LabelFn = Callable[[np.ndarray], tuple[Sequence[Label], np.ndarray]]
 #: Default bracket width at which bisection stops, in the parameter's own units.
 XTOL = 1e-9
 
+#: 1-D sweeps: between grid points, probes at most this fraction of the swept range apart, so
+#: that no regime wider than it is missed, even one with the same label on both sides.
+RESOLUTION = 1e-4
+
+#: Probe points evaluated per call (keeps the solver's temporaries small).
+PROBE_CHUNK = 4096
+
 
 @dataclass(frozen=True)
 class Crossing:
@@ -190,6 +197,7 @@ def locate_boundaries(
     tie_evaluate: LabelFn | None = None,
     xtol: float = XTOL,
     merge_rtol: float = 1e-6,
+    resolution: float | None = RESOLUTION,
 ) -> list[Boundary]:
     """Exact boundaries of a 1-D or 2-D grid, located along grid lines.
 
@@ -216,6 +224,10 @@ def locate_boundaries(
         Changes closer together than ``merge_rtol * max(1, axis span)`` count as one boundary
         (see :func:`merge_crossings`). The tolerance is relative to the axis span, never to
         the grid step, so boundaries do not depend on the grid size.
+    resolution
+        1-D sweeps: probe between grid points at most ``resolution`` of the swept range
+        apart, so that no regime wider than that is missed (:data:`RESOLUTION`); ``None``
+        looks at the grid points only. 2-D sweeps look at the grid points only.
 
     Returns
     -------
@@ -232,6 +244,17 @@ def locate_boundaries(
     shape = tuple(len(v) for v in axes_values)
     d = len(shape)
     ids = np.asarray(label_ids).reshape(shape)
+    if d == 1 and resolution is not None and shape[0] > 1:
+        return _located(
+            analysis,
+            names,
+            axes_values,
+            _probed_segments_1d(axes_values[0], ids, labels, evaluate, resolution),
+            evaluate,
+            tie_evaluate,
+            xtol,
+            merge_rtol,
+        )
 
     def coords(index: tuple[int, ...]) -> np.ndarray:
         # the parameter point of a grid index (no grid-sized coordinate array)
@@ -258,14 +281,92 @@ def locate_boundaries(
             s_hi.append(labels[int(ids[b])])
             seg_axis.append(ax)
             seg_line.append((ax, tuple(x for k, x in enumerate(a) if k != ax)))
-    if not seg_lo:
+    segments = _Segments(seg_lo, seg_hi, s_lo, s_hi, seg_axis, seg_line)
+    return _located(
+        analysis, names, axes_values, segments, evaluate, tie_evaluate, xtol, merge_rtol
+    )
+
+
+@dataclass
+class _Segments:
+    """Neighbouring points with different labels, to be refined (one entry per segment)."""
+
+    lo: list[np.ndarray]
+    hi: list[np.ndarray]
+    label_lo: list[Label]
+    label_hi: list[Label]
+    axis: list[int]
+    line: list[tuple[int, tuple[int, ...]]]  # (axis, index of the grid line)
+
+
+def _probed_segments_1d(
+    values: np.ndarray,
+    ids: np.ndarray,
+    labels: Sequence[Label],
+    evaluate: LabelFn,
+    resolution: float,
+) -> _Segments:
+    """Segments of a 1-D grid after probing between grid points ``resolution`` of the range apart.
+
+    Every gap between neighbouring grid points wider than ``resolution * span`` gets evenly
+    spaced probes no further apart than that, so an interval wider than it always holds a
+    probe or a grid point: a regime that wide cannot be missed, even when the labels on both
+    sides of it are the same. Neighbours (grid points and probes) with different labels become
+    the segments to refine.
+    """
+    grid = np.asarray(values, dtype=np.float64)
+    step = resolution * float(grid[-1] - grid[0])
+    gaps = np.diff(grid)
+    inner = np.maximum(np.ceil(gaps / step).astype(np.int64) - 1, 0) if step > 0 else 0 * gaps
+    points = [grid[:1]]
+    for k, count in enumerate(np.broadcast_to(inner, gaps.shape).tolist()):
+        if count:
+            fractions = np.arange(1, count + 1, dtype=np.float64) / (count + 1)
+            points.append(grid[k] + gaps[k] * fractions)
+        points.append(grid[k + 1 : k + 2])
+    xs = np.concatenate(points)
+    is_grid = np.isin(xs, grid)
+    seq: list[Label] = [None] * xs.size
+    for k, i in zip(np.flatnonzero(is_grid).tolist(), ids.tolist(), strict=True):
+        seq[k] = labels[int(i)]
+    probe = np.flatnonzero(~is_grid)
+    for start in range(0, probe.size, PROBE_CHUNK):
+        chunk = probe[start : start + PROBE_CHUNK]
+        found, _ = evaluate(xs[chunk, None])
+        for k, label in zip(chunk.tolist(), found, strict=True):
+            seq[k] = label
+    change = [k for k in range(xs.size - 1) if seq[k] != seq[k + 1]]
+    return _Segments(
+        [xs[k : k + 1] for k in change],
+        [xs[k + 1 : k + 2] for k in change],
+        [seq[k] for k in change],
+        [seq[k + 1] for k in change],
+        [0] * len(change),
+        [(0, ())] * len(change),
+    )
+
+
+def _located(
+    analysis: str,
+    names: Sequence[str],
+    axes_values: Sequence[np.ndarray],
+    segments: _Segments,
+    evaluate: LabelFn,
+    tie_evaluate: LabelFn | None,
+    xtol: float,
+    merge_rtol: float,
+) -> list[Boundary]:
+    """Refine the segments, merge slivers along each grid line, label the game at each."""
+    d = len(axes_values)
+    if not segments.lo:
         return []
+    seg_line = segments.line
     found = refine_segments(
-        np.asarray(seg_lo),
-        np.asarray(seg_hi),
-        s_lo,
-        s_hi,
-        np.asarray(seg_axis, dtype=np.int64),
+        np.asarray(segments.lo),
+        np.asarray(segments.hi),
+        segments.label_lo,
+        segments.label_hi,
+        np.asarray(segments.axis, dtype=np.int64),
         evaluate,
         xtol=xtol,
     )
