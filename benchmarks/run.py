@@ -56,7 +56,8 @@ if str(ROOT) not in sys.path:  # run from a source tree without installing
 
 from sim.scenario import Scenario, load_scenario  # noqa: E402
 from sim.solver import solve_game, solve_games  # noqa: E402
-from sim.sweep import GridAxis, parse_grid, run_sweep  # noqa: E402
+from sim.sweeps.grid import GridAxis, parse_grid  # noqa: E402
+from sim.sweeps.run import run_sweep  # noqa: E402
 
 SIZES = (2, 3, 4, 6)
 # grid points per family, and subsample sizes for the loops (about 2-5 s each)

@@ -356,7 +356,7 @@ FIGURE = re.compile(r"^\s*(`{3,}|:{3,})\{tradegame-figure\}\s+(?P<args>.+?)\s*$"
 def test_figure_commands_are_valid() -> None:
     """Every figure directive names a sweep whose grid tradegame accepts (drawn at build time)."""
     from sim.scenario import load_scenario, parse_set_options
-    from sim.sweep import parse_grid
+    from sim.sweeps.grid import parse_grid
 
     found = 0
     for page in PAGES:

@@ -37,7 +37,6 @@ from sim.documents.model import (
     plain,
 )
 from sim.documents.pdf import render_pdf
-from sim.documents.sweep_words import figure_description
 from sim.scenario import load_scenario, parse_scenario_text
 
 # --------------------------------------------------------------------------------------
@@ -153,11 +152,12 @@ def test_every_figure_and_formula_has_its_alternative_text() -> None:
     pdf = _report_pdf(False)
     report = build_report(load_scenario("rare-earths-for-chips"))
     alts = alt_texts(pdf)
-    for section in report.sweeps:
-        assert figure_description(section) in alts
+    parts = [part for section in report.sweeps for part in section.parts]
+    for part in parts:
+        assert part.alt_text in alts
     for _, source in report.formulas:
         assert formula_math(source).words in alts
-    assert len(re.findall(rb"/S\s*/Figure", pdf)) == len(report.sweeps)
+    assert len(re.findall(rb"/S\s*/Figure", pdf)) == len(parts)
     assert len(re.findall(rb"/S\s*/Formula", pdf)) == len(report.formulas)
 
 

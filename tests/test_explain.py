@@ -13,32 +13,30 @@ from functools import cache
 import numpy as np
 import pytest
 
+from sim.analyses.nash_solution import ScenarioSolution, solve_scenario
 from sim.bundled import bundled_paths
-from sim.explain import (
+from sim.scenario import load_scenario, parse_scenario_text
+from sim.words.explain_equilibria import (
     best_reply_sentence,
+    explain_equilibria,
+    explain_equilibrium,
+    strategy_weights,
+)
+from sim.words.explain_game import (
     continuum_sentences,
     degenerate_note,
     dominance_sentences,
     dominant_strategies,
     equilibria_in_words,
-    explain_equilibria,
-    explain_equilibrium,
     game_summary,
     has_continuum,
-    join_and,
     mixture_groups,
     multiple_equilibria_note,
-    number,
     pareto_sentences,
-    possessive,
-    probability,
     scenario_players_sentence,
-    short_probability,
-    strategy_weights,
-    subject,
 )
-from sim.results import ScenarioSolution, solve_scenario
-from sim.scenario import load_scenario, parse_scenario_text
+from sim.words.numbers import number, probability, short_probability
+from sim.words.phrases import join_and, possessive, subject
 from tests.games import CONTINUUM, TIES3, game_text
 
 

@@ -18,7 +18,8 @@ from sim.solver import (
     lemke_howson_games,
     solve_game,
 )
-from sim.sweep import parse_grid, run_sweep
+from sim.sweeps.grid import parse_grid
+from sim.sweeps.run import run_sweep
 
 
 def test_the_threshold_is_ten_by_ten() -> None:
@@ -109,12 +110,15 @@ cn = "20*a - 10*s**2 + (10*t_us + 8*(1-a))*s"
 def test_sweep_of_a_large_game_falls_back_and_says_so(tmp_path: Path) -> None:
     scenario = load_scenario(big_scenario(tmp_path, 11))
     result = run_sweep(scenario, parse_grid(["t_us=0:1.5:4"], scenario, {}))
-    assert result.notes[0] == fallback_warning(11, 11)
-    assert result.count.tolist() == [1, 1, 1, 1]
+    nash = result.parts["nash"]
+    assert nash.notes[0] == fallback_warning(11, 11)
+    assert nash.items is not None
+    point, row = nash.items.point, nash.items.data["row"]
+    assert np.bincount(point, minlength=4).tolist() == [1, 1, 1, 1]
     for k, t in enumerate(result.axes[0].values):
         A, B = scenario.payoffs({"t_us": float(t)})
         single = solve_game(A, B).equilibria[0]
-        assert np.array_equal(result.row[result.point == k][0], single.row)
+        assert np.array_equal(row[point == k][0], single.row)
 
 
 @pytest.mark.slow

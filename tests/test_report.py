@@ -262,16 +262,16 @@ def test_regime_tables_in_words() -> None:
     # three sweeps, each with a header row; the 1-D tariff sweep has 5 regimes with
     # boundaries at t_us = 0.1, 0.5, 0.7 and 1.1 (beta*t against kappa/2 etc., see the story)
     first = report.sweeps[0]
-    assert [r.where for r in first.regimes] == [
+    assert [r.where for r in first.parts[0].regimes] == [
         "below 0.1 (10%)",
         "0.1 (10%) to 0.5 (50%)",
         "0.5 (50%) to 0.7 (70%)",
         "0.7 (70%) to 1.1 (110%)",
         "above 1.1 (110%)",
     ]
-    assert first.regimes[0].equilibria == "Ease / Resume is the only equilibrium."
-    assert "April peak (1.45)" in first.regimes[-1].markers
-    assert "Liberation Day (0.54)" in first.regimes[2].markers
+    assert first.parts[0].regimes[0].description == "Ease / Resume is the only equilibrium."
+    assert "April peak (1.45)" in first.parts[0].regimes[-1].markers
+    assert "Liberation Day (0.54)" in first.parts[0].regimes[2].markers
     header_rows = [r for r in regime_rows if r[0] == "Regime"]
     assert len(header_rows) == 3
     assert sum(len(s.regimes) for s in report.sweeps) == len(regime_rows) - 3
@@ -451,7 +451,7 @@ def test_status_box_starts_with_the_command_line_caveat() -> None:
 
 
 def test_boundary_ties_are_described_from_the_game_solved_there() -> None:
-    from sim.results import solve_scenario
+    from sim.analyses.nash_solution import solve_scenario
 
     report = report_of("rare-earths-for-chips")
     first = report.sweeps[0].boundaries[0]
@@ -652,9 +652,10 @@ def test_every_bundled_report_is_complete(path: Path) -> None:
     articles = [a for tag, a in page.tags if tag == "article"]
     assert len(articles) == len(report.solved.solution.equilibria) > 0
     assert len(report.sweeps) == len(scenario.report_sweeps)
-    assert [tag for tag, _ in page.tags].count("svg") == len(scenario.report_sweeps)
+    figures = sum(len(section.parts) for section in report.sweeps)
+    assert [tag for tag, _ in page.tags].count("svg") == figures
     for section in report.sweeps:
-        assert section.regimes, section.title
+        assert all(part.regimes for part in section.parts), section.title
     assert scenario.narrative is None or "story" in page.section_ids
     assert report.dominance
     assert report.pareto

@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.report import build_report, render_html
+from sim.documents.content import build_report
+from sim.documents.files import render_report
 from sim.scenario import load_scenario
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -154,10 +155,10 @@ def visit(browser: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, A
         vary=["t_us=0:1.5:61", "kappa=3:30:28"],
     )
     page = folder / "report.html"
-    page.write_bytes(render_html(report))
+    page.write_bytes(render_report(report, "html"))
     one_d = build_report(load_scenario("rare-earths-for-chips"), vary=["t_us=0:1.5:61"])
     page_1d = folder / "report-1d.html"
-    page_1d.write_bytes(render_html(one_d))
+    page_1d.write_bytes(render_report(one_d, "html"))
     tools = DevTools(browser, folder / "profile")
     try:
         target = tools.call("Target.createTarget", {"url": "about:blank"})["targetId"]

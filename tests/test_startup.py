@@ -38,7 +38,7 @@ def test_importing_the_cli_app_imports_no_heavy_module() -> None:
 def test_solving_a_small_game_imports_no_heavy_module() -> None:
     code = (
         "import numpy as np; from sim.solver import solve_game; "
-        "solve_game(np.eye(3), np.eye(3)); import sim.sweep, sim.sweep_io, sim.regimes"
+        "solve_game(np.eye(3), np.eye(3)); import sim.sweeps.run, sim.files, sim.words.nash"
     )
     names = imported_modules(code)
     assert not names & set(HEAVY), sorted(names & set(HEAVY))

@@ -245,6 +245,8 @@ class Analysis(ABC):
     words: ClassVar[LabelWords]
     #: What this analysis' regimes are, for keys: "sets of equilibria", "game types".
     regime_noun: ClassVar[str] = "results"
+    #: What changes at this analysis' boundaries, for sentences: "the equilibria".
+    changes_what: ClassVar[str] = "the results"
     #: Key of the table of this analysis' labels in a sweep's JSON document.
     label_table: ClassVar[str] = "labels"
     #: Key of the records (rows of the tidy table) in a sweep's JSON document.
@@ -276,6 +278,30 @@ class Analysis(ABC):
         """Paragraphs a report gives this analysis at the scenario's values (default: the
         lines of :meth:`point_lines` after its heading)."""
         return self.point_lines(result)[1:]
+
+    def regime_detail(self, label: Label, info: Scenario) -> str:
+        """A second sentence about a regime's label for reports (default: none)."""
+        return ""
+
+    def boundary_detail(self, scenario: Scenario, values: Mapping[str, float]) -> str | None:
+        """What holds exactly at a boundary, solved at ``values`` (default: nothing to add)."""
+        return None
+
+    def figure_reading(self, dimensions: int) -> str:
+        """How to read this analysis' sweep figure (1-D or 2-D), for reports."""
+        if dimensions == 1:
+            return (
+                "How to read the figure: the numbered strip at the top shows the regimes, with "
+                "the exact boundary values; the lines below are this analysis' values."
+            )
+        return (
+            "How to read the figure: each colour (and hatch) is one regime, numbered as in the "
+            "table below; black dots are boundary points, stars the scenario's markers."
+        )
+
+    def report_caveats(self, scenario: Scenario) -> list[str]:
+        """What a reader must keep in mind about this analysis' model (default: nothing)."""
+        return []
 
     def point_warnings(self, result: Any) -> list[str]:
         """Plain-words warnings about the result at one point (printed on stderr)."""

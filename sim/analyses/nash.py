@@ -18,8 +18,8 @@ from sim.analyses.base import Analysis, Batch, Column, Items, Label, PointOption
 from sim.words.nash import NashWords, equilibrium_label
 
 if TYPE_CHECKING:
+    from sim.analyses.nash_solution import ScenarioSolution
     from sim.figures.panels import LinePlot
-    from sim.results import ScenarioSolution
     from sim.scenario import Scenario
     from sim.solver import EquilibriumTable
     from sim.sweeps.result import AnalysisSweep, ItemRows
@@ -142,13 +142,14 @@ class NashAnalysis(Analysis):
     words = NashWords()
     label_table = "equilibrium_sets"
     regime_noun = "sets of equilibria"
+    changes_what = "the equilibria"
     rows_key = "equilibria"
 
     def point(
         self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
     ) -> ScenarioSolution:
-        """The game at one point solved in full (:func:`sim.results.solve_scenario`)."""
-        from sim.results import solve_scenario
+        """The game at one point solved in full (:mod:`sim.analyses.nash_solution`)."""
+        from sim.analyses.nash_solution import solve_scenario
 
         method = options.method if options is not None else "enumeration"
         return solve_scenario(scenario, values, method=method)
@@ -158,6 +159,35 @@ class NashAnalysis(Analysis):
         from sim.words.nash_point import solution_text
 
         return solution_text(result)
+
+    def report_lines(self, result: Any) -> list[str]:
+        """None: the report's sections on the game (payoffs, equilibria, dominance, Pareto)
+        already say it all, in more detail."""
+        return []
+
+    def regime_detail(self, label: Label, info: Scenario) -> str:
+        """Who mixes what in the regime's mixed equilibria."""
+        from sim.words.explain_nash_report import who_mixes
+
+        return who_mixes(label, info)  # type: ignore[arg-type]
+
+    def boundary_detail(self, scenario: Scenario, values: Mapping[str, float]) -> str | None:
+        """The equilibria of the degenerate game exactly at the boundary."""
+        from sim.words.explain_nash_report import equilibria_at
+
+        return equilibria_at(scenario, values)
+
+    def figure_reading(self, dimensions: int) -> str:
+        """Lanes of probabilities and panels of payoffs (1-D), sets of equilibria (2-D)."""
+        from sim.words.explain_nash_report import READING_1D, READING_2D
+
+        return READING_1D if dimensions == 1 else READING_2D
+
+    def report_caveats(self, scenario: Scenario) -> list[str]:
+        """The one-shot, simultaneous-move model."""
+        from sim.words.explain_nash_report import ONE_SHOT
+
+        return [ONE_SHOT]
 
     def point_warnings(self, result: Any) -> list[str]:
         """The solver's warnings (e.g. Lemke-Howson found one equilibrium of possibly several)."""

@@ -24,11 +24,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sim import __version__
+from sim.analyses import default_analyses
+from sim.analyses.base import Analysis, PointFigure
+from sim.analyses.nash_solution import ScenarioSolution, solve_scenario
 from sim.documents.sweep_words import (
     Progress,
     SweepSection,
-    capital,
-    exact_value,
     grid_size,
     parameter_phrase,
     sweep_plan,
@@ -36,26 +37,23 @@ from sim.documents.sweep_words import (
     value_text,
 )
 from sim.errors import TradegameError
-from sim.explain import (
-    EquilibriumExplanation,
+from sim.scenario import ILLUSTRATIVE_NOTE, Scenario
+from sim.words.explain_equilibria import EquilibriumExplanation, explain_equilibria
+from sim.words.explain_game import (
     degenerate_note,
     dominance_sentences,
     dominant_strategies,
     equilibria_in_words,
-    explain_equilibria,
     game_summary,
     has_continuum,
-    join_and,
     multiple_equilibria_note,
-    number,
     pareto_sentences,
-    possessive,
     scenario_players_sentence,
-    subject,
 )
-from sim.regimes import Signature
-from sim.results import ScenarioSolution, solve_scenario
-from sim.scenario import ILLUSTRATIVE_NOTE, Scenario
+from sim.words.nash import Signature, describe_signature
+from sim.words.numbers import exact as exact_value
+from sim.words.numbers import number
+from sim.words.phrases import capital, join_and, possessive, subject
 
 #: The one-sentence caveat of an illustrative scenario, the very sentence ``tradegame solve``
 #: prints (:data:`sim.scenario.ILLUSTRATIVE_NOTE`); the report's longer boxes start with it.
@@ -135,6 +133,16 @@ class MatrixCell:
 
 
 @dataclass(frozen=True)
+class AnalysisSection:
+    """One analysis' result at the scenario's values: its paragraphs and figures."""
+
+    name: str
+    title: str
+    lines: tuple[str, ...]
+    figures: tuple[PointFigure, ...]
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything a report shows, as plain text and numbers (laid out as a document by
     :func:`sim.documents.layout.report_document`)."""
@@ -155,6 +163,7 @@ class Report:
     markers: tuple[MarkerRow, ...]
     sweeps: tuple[SweepSection, ...]
     caveats: tuple[str, ...]
+    analyses: tuple[AnalysisSection, ...] = ()
     version: str = __version__
     command: str = ""
     warnings: tuple[str, ...] = field(default=())
@@ -264,10 +273,8 @@ def _formulas(scenario: Scenario) -> tuple[tuple[tuple[str, str], ...], tuple[st
 
 def _equilibria_words(solved: ScenarioSolution) -> str:
     """``"Ease / Resume is the only equilibrium"`` style text at one point."""
-    from sim.regimes import describe_signature, support_of
-
     signature: Signature = frozenset(
-        (support_of(eq.row), support_of(eq.col)) for eq in solved.solution.equilibria
+        (eq.row_support, eq.col_support) for eq in solved.solution.equilibria
     )
     players = solved.scenario.players
     return describe_signature(signature, players[0].strategies, players[1].strategies)
@@ -339,6 +346,8 @@ def build_report(
     """
     overrides = dict(overrides or {})
     solved = solve_scenario(scenario, overrides)
+    analyses = default_analyses(scenario)
+    sections = _analysis_sections(scenario, solved.values, analyses, short=short)
     plan = list(enumerate(sweep_plan(scenario, overrides, vary), start=1))
     if short and plan:
         lines = [item for item in plan if len(item[1][0]) == 1]
@@ -356,7 +365,17 @@ def build_report(
                 progress(offset + min(done * size // max(1, _total), size), total)
 
         sweeps.append(
-            sweep_section(scenario, number_, specs, title, fixed, notes, step, from_file=from_file)
+            sweep_section(
+                scenario,
+                number_,
+                specs,
+                title,
+                fixed,
+                notes,
+                step,
+                from_file=from_file,
+                analyses=analyses,
+            )
         )
     if progress is not None and total:
         progress(total, total)
@@ -370,7 +389,7 @@ def build_report(
         scenario=scenario,
         solved=solved,
         overrides=overrides,
-        at_a_glance=tuple(_at_a_glance(solved, sweeps)),
+        at_a_glance=tuple(_at_a_glance(solved, sweeps, sections)),
         players=scenario_players_sentence(scenario),
         parameters=_parameter_rows(scenario, solved.values),
         formulas=formulas,
@@ -382,10 +401,29 @@ def build_report(
         solution_notes=tuple(solution_notes),
         markers=markers,
         sweeps=tuple(sweeps),
-        caveats=tuple(_caveats(solved, sweeps)),
+        caveats=tuple(_caveats(solved, sweeps, analyses)),
+        analyses=sections,
         command=command,
         warnings=warnings,
     )
+
+
+def _analysis_sections(
+    scenario: Scenario,
+    values: Mapping[str, float],
+    analyses: Sequence[Analysis],
+    *,
+    short: bool,
+) -> tuple[AnalysisSection, ...]:
+    """Each analysis' paragraphs and figures at the scenario's values (those with any)."""
+    out = []
+    for analysis in analyses:
+        result = analysis.point(scenario, values)
+        lines = tuple(analysis.report_lines(result))
+        figures = () if short else tuple(analysis.point_figures(result))
+        if lines or figures:
+            out.append(AnalysisSection(analysis.name, analysis.title, lines, figures))
+    return tuple(out)
 
 
 #: The solver's own notes on degeneracy and continua (its terms: "maximal Nash subset",
@@ -404,7 +442,11 @@ def _solver_warnings(solved: ScenarioSolution) -> list[str]:
     return [w for w in solved.solution.warnings if not _SOLVER_JARGON.search(w)]
 
 
-def _at_a_glance(solved: ScenarioSolution, sweeps: Sequence[SweepSection]) -> list[str]:
+def _at_a_glance(
+    solved: ScenarioSolution,
+    sweeps: Sequence[SweepSection],
+    sections: Sequence[AnalysisSection] = (),
+) -> list[str]:
     scenario = solved.scenario
     summary = game_summary(solved)
     if not scenario.parameters:
@@ -425,39 +467,81 @@ def _at_a_glance(solved: ScenarioSolution, sweeps: Sequence[SweepSection]) -> li
             f"{p.strategies[k]} is a dominant strategy for {subject(p.name)}: it pays more "
             "whatever the other side does."
         )
-    trapped = [
-        solved.label(k)
-        for k, eq in enumerate(solved.solution.equilibria)
-        if eq.is_pure and solved.pareto_dominators[k]
-    ]
-    if trapped:
-        points.append(
-            f"{join_and(trapped)} {'is an equilibrium' if len(trapped) == 1 else 'are equilibria'}"
-            " that both sides could improve on together: a better outcome exists but is not "
-            "stable."
-        )
+    points.extend(_improvable_equilibria(solved))
+    for section in sections:
+        points.append(f"{section.title}: {section.lines[0]}" if section.lines else section.title)
     for sweep in sweeps:
-        result = sweep.result
-        if len(result.axes) == 1:
-            axis = result.axes[0]
-            values = [exact_value(b.value) for b in result.boundaries]
+        points.extend(_sweep_glance(scenario, sweep))
+    return points
+
+
+def _improvable_equilibria(solved: ScenarioSolution) -> list[str]:
+    """Pure equilibria that another outcome beats for both sides. When that better outcome is
+    itself an equilibrium the sides face a coordination problem; only when it is not is the
+    better outcome "not stable"."""
+    equilibria = solved.solution.equilibria
+    pure_cells = {(eq.row_support[0], eq.col_support[0]) for eq in equilibria if eq.is_pure}
+    coordination: list[tuple[str, list[tuple[int, int]]]] = []
+    trapped: list[tuple[str, list[tuple[int, int]]]] = []
+    for k, eq in enumerate(equilibria):
+        if not eq.is_pure or not solved.pareto_dominators[k]:
+            continue
+        better = [cell for cell in solved.pareto_dominators[k] if cell in pure_cells]
+        (coordination if better else trapped).append((solved.label(k), better))
+    rows, cols = (p.strategies for p in solved.scenario.players)
+    out = []
+    for label, better in coordination:
+        names = join_and([f"{rows[i]} / {cols[j]}" for i, j in better])
+        out.append(
+            f"{label} is an equilibrium that both sides would gladly leave for {names}, which "
+            "is an equilibrium too: a coordination problem. Each side does best by matching "
+            "what it expects the other to do, so expectations decide which one they reach."
+        )
+    if trapped:
+        labels = [label for label, _ in trapped]
+        verb = "is an equilibrium" if len(labels) == 1 else "are equilibria"
+        out.append(
+            f"{join_and(labels)} {verb} that both sides could improve on together: a better "
+            "outcome exists but is not stable."
+        )
+    return out
+
+
+def _sweep_glance(scenario: Scenario, sweep: SweepSection) -> list[str]:
+    """One point per analysis of a sweep: where its result changes."""
+    axes = sweep.result.axes
+    at = ""
+    if sweep.changed:
+        fixed = sweep.result.fixed
+        at = (
+            " (with "
+            + join_and(
+                [f"{k} = {value_text(scenario.parameters[k], fixed[k])}" for k in sweep.changed]
+            )
+            + ", not the default)"
+        )
+    points = []
+    for part in sweep.parts:
+        what = part.changes_what
+        if len(axes) == 1:
+            axis = axes[0]
             phrase = parameter_phrase(scenario, axis.name)
-            if values:
+            span = f"from {exact_value(axis.start)} to {exact_value(axis.stop)}"
+            if part.boundary_values:
+                values = join_and([exact_value(v) for v in part.boundary_values])
                 points.append(
-                    f"Sweep {sweep.number}: as {phrase} goes from {exact_value(axis.start)} to "
-                    f"{exact_value(axis.stop)}, the equilibria change at {axis.name} = "
-                    f"{join_and(values)}: {len(result.regimes)} regimes."
+                    f"Sweep {sweep.number}{at}: as {phrase} goes {span}, {what} change at "
+                    f"{axis.name} = {values}: {len(part.regimes)} regimes."
                 )
             else:
                 points.append(
-                    f"Sweep {sweep.number}: the same equilibria hold for every value of {phrase} "
-                    f"from {exact_value(axis.start)} to {exact_value(axis.stop)}."
+                    f"Sweep {sweep.number}{at}: {what} stay the same for every value of "
+                    f"{phrase} {span}."
                 )
         else:
-            shown = [r for r in result.regimes if not r.degenerate]
             points.append(
-                f"Sweep {sweep.number}: {len(shown)} regions with different sets of equilibria "
-                f"on the map of {result.axes[0].name} against {result.axes[1].name}."
+                f"Sweep {sweep.number}{at}: {len(part.regimes)} regions with different "
+                f"{part.regime_noun} on the map of {axes[0].name} against {axes[1].name}."
             )
     return points
 
@@ -466,16 +550,19 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def _caveats(solved: ScenarioSolution, sweeps: Sequence[SweepSection]) -> list[str]:
+def _caveats(
+    solved: ScenarioSolution, sweeps: Sequence[SweepSection], analyses: Sequence[Analysis] = ()
+) -> list[str]:
     scenario = solved.scenario
     out = [status_caveat(scenario)]
-    out.append(
-        "A one-shot game: both sides choose once, at the same time, knowing every payoff. "
-        "Repeated dealing, reputation, private information and domestic politics are outside "
-        "the model unless they are written into the payoffs."
-    )
+    for analysis in analyses:
+        out.extend(analysis.report_caveats(scenario))
+    # A regime whose label is a set of several equilibria (the Nash analysis' labels).
     several = len(solved.solution.equilibria) > 1 or any(
-        len(p) > 1 for s in sweeps for r in s.result.regimes for p in [r.signature]
+        isinstance(r.label, frozenset) and len(r.label) > 1
+        for s in sweeps
+        for part in s.result.parts.values()
+        for r in part.regimes
     )
     if several:
         out.append(

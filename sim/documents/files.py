@@ -80,11 +80,11 @@ def render_report(
     fmt: str,
     *,
     short: bool = False,
-    figures: Mapping[int, bytes] | None = None,
+    figures: Mapping[tuple[int, str], bytes] | None = None,
 ) -> bytes:
     """The report as ``"html"`` or ``"pdf"`` bytes (the full report, or the short handout).
 
-    ``figures`` are the sweeps' SVG figures by sweep number, if already drawn.
+    ``figures`` are the sweeps' SVG figures by (sweep number, analysis), if already drawn.
     """
     from sim.documents.layout import report_document
 

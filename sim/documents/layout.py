@@ -17,9 +17,10 @@ outputs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
-from sim.documents.content import Report, status_caveat
+from sim.documents.content import AnalysisSection, Report, status_caveat
 from sim.documents.formula_math import formula_math
 from sim.documents.model import (
     Accent,
@@ -43,8 +44,8 @@ from sim.documents.model import (
     Text,
     plain,
 )
-from sim.documents.sweep_words import SweepSection, figure_description, outcome_order
-from sim.explain import possessive, subject
+from sim.documents.sweep_words import PartSection, SweepSection, outcome_order
+from sim.words.phrases import capital, possessive, subject
 
 __all__ = ["report_document", "short_handout_sweep", "sweep_figures"]
 
@@ -56,21 +57,35 @@ NASH_INTRODUCTION = (
 )
 
 
+#: A sweep figure's key: (sweep number, analysis name).
+FigureKey = tuple[int, str]
+
+
 def sweep_figures(
     report: Report, *, only: Sequence[int] | None = None, style: str = "paper"
-) -> dict[int, bytes]:
-    """Each sweep's figure as SVG bytes, drawn once, keyed by sweep number.
+) -> dict[FigureKey, bytes]:
+    """Each analysis' figure of each sweep as SVG bytes, drawn once.
 
-    ``only`` limits the figures to these sweep numbers (the short handout draws one).
+    One :class:`~sim.figures.identity.Identities` serves every figure of the report, so that an
+    outcome keeps one colour, marker and line style throughout. ``only`` limits the figures to
+    these sweep numbers (the short handout draws one, of the first analysis only).
     """
-    from sim.plots import render_figure
+    from sim.figures import Identities, render_figure
+    from sim.sweeps.sample import figure_view
 
+    identities = Identities()
     wanted = set(only) if only is not None else None
-    return {
-        section.number: render_figure(section.result, "svg", style=style)
-        for section in report.sweeps
-        if wanted is None or section.number in wanted
-    }
+    figures: dict[FigureKey, bytes] = {}
+    for section in report.sweeps:
+        if wanted is not None and section.number not in wanted:
+            continue
+        view = figure_view(section.result)
+        parts = section.parts[:1] if only is not None else section.parts
+        for part in parts:
+            figures[section.number, part.analysis] = render_figure(
+                view, "svg", analysis=part.analysis, style=style, identities=identities
+            )
+    return figures
 
 
 def short_handout_sweep(report: Report) -> SweepSection | None:
@@ -134,7 +149,8 @@ def _matrix_table(report: Report) -> Table:
             )
             row.append(Cell(runs, cell.equilibrium, "EQUILIBRIUM" if cell.equilibrium else ""))
         rows.append(tuple(row))
-    columns: tuple[ColumnKind, ...] = ("narrow", *(("centred",) * len(col_player.strategies)))
+    centred: ColumnKind = "centred"
+    columns: tuple[ColumnKind, ...] = ("narrow", *((centred,) * len(col_player.strategies)))
     return Table(header, tuple(rows), columns, row_headers=True, style="matrix")
 
 
@@ -279,19 +295,19 @@ def _markers_section(report: Report) -> Section:
     return Section("Key moments", (Paragraph(plain(intro)), table), anchor="markers")
 
 
-def _regimes_table(section: SweepSection, *, brief: bool = False) -> Table:
+def _regimes_table(section: SweepSection, part: PartSection, *, brief: bool = False) -> Table:
     one_d = len(section.result.axes) == 1
-    with_markers = any(row.markers for row in section.regimes)
-    titles = ["Regime", "Where" if one_d else "Share and extent", "Equilibria"]
+    with_markers = any(row.markers for row in part.regimes)
+    titles = ["Regime", "Where" if one_d else "Share and extent", capital(part.regime_noun)]
     columns: list[ColumnKind] = ["narrow", "text", "wide"]
     if with_markers:
         titles.append("Markers in this range")
         columns.append("text")
     rows = []
-    for row in section.regimes:
-        equilibria: Runs = (Text(row.equilibria),)
-        if row.mixed and not brief:  # who mixes what: the figure's lanes show it too
-            equilibria += (Text(" "), Muted(row.mixed))
+    for row in part.regimes:
+        equilibria: Runs = (Text(row.description),)
+        if row.detail and not brief:  # e.g. who mixes what: the figure shows it too
+            equilibria += (Text(" "), Muted(row.detail))
         cells = [Cell(plain(str(row.number))), Cell(plain(row.where)), Cell(equilibria)]
         if with_markers:
             cells.append(Cell(plain(row.markers or "-")))
@@ -300,35 +316,65 @@ def _regimes_table(section: SweepSection, *, brief: bool = False) -> Table:
     return Table(header, tuple(rows), tuple(columns), style="regimes")
 
 
-def _meetings_table(section: SweepSection) -> Table:
+def _meetings_table(section: SweepSection, part: PartSection) -> Table:
     titles = ["Regimes", *(a.name for a in section.result.axes), "Points"]
     header = tuple(Cell(plain(t)) for t in titles)
-    rows = tuple(tuple(Cell(plain(c)) for c in row) for row in section.meetings)
-    columns: tuple[ColumnKind, ...] = ("narrow",) * len(titles)
+    rows = tuple(tuple(Cell(plain(c)) for c in row) for row in part.meetings)
+    narrow: ColumnKind = "narrow"
+    columns: tuple[ColumnKind, ...] = (narrow,) * len(titles)
     return Table(header, rows, columns, style="meetings")
 
 
-def _sweep_section(section: SweepSection, svg: bytes, *, brief: bool = False) -> Section:
-    blocks: list[Block] = [
-        Paragraph(plain(f"{section.what} {section.fixed}")),
-        *(() if brief else (Paragraph(plain(section.order)),)),
-        Figure(svg, figure_description(section), plain(section.reading)),
-        Section("Regimes in words", (_regimes_table(section, brief=brief),)),
-    ]
-    if section.boundaries and not brief:
-        blocks.append(Section("Boundaries", (_bullets(section.boundaries),)))
-    if section.meetings and not brief:
+def _part_blocks(
+    section: SweepSection, part: PartSection, svg: bytes | None, *, brief: bool
+) -> list[Block]:
+    """One analysis' figure, regimes, boundaries and notes of a sweep."""
+    blocks: list[Block] = []
+    if svg is not None:
+        blocks.append(Figure(svg, part.alt_text, plain(part.reading)))
+    blocks.append(Section("Regimes in words", (_regimes_table(section, part, brief=brief),)))
+    if part.boundaries and not brief:
+        blocks.append(Section("Boundaries", (_bullets(part.boundaries),)))
+    if part.meetings and not brief:
         intro = (
             "Boundary points located to 1e-9 along the grid lines, grouped by the two regimes "
             "they separate:"
         )
         blocks.append(
-            Section("Where the regimes meet", (Paragraph(plain(intro)), _meetings_table(section)))
+            Section(
+                "Where the regimes meet",
+                (Paragraph(plain(intro)), _meetings_table(section, part)),
+            )
         )
-    if not section.boundaries and not section.meetings:
+    if not part.boundaries and not part.meetings:
         blocks.append(
-            Paragraph(plain("No boundary: the same equilibria hold over the whole sweep."))
+            Paragraph(
+                plain(f"No boundary: {part.changes_what} stay the same over the whole sweep.")
+            )
         )
+    if not brief:
+        blocks += [Callout(plain(note)) for note in part.notes]
+    return blocks
+
+
+def _sweep_section(
+    section: SweepSection, figures: Mapping[FigureKey, bytes], *, brief: bool = False
+) -> Section:
+    blocks: list[Block] = [
+        Paragraph(plain(f"{section.what} {section.fixed}")),
+        *(() if brief else (Paragraph(plain(section.order)),)),
+    ]
+    parts = section.parts[:1] if brief else section.parts
+    for k, part in enumerate(parts):
+        inner = _part_blocks(
+            section, part, figures.get((section.number, part.analysis)), brief=brief
+        )
+        if k == 0:
+            blocks += inner
+        else:
+            blocks.append(
+                Section(part.title, tuple(inner), anchor=f"sweep-{section.number}-{part.analysis}")
+            )
     if not brief:
         blocks += [Callout(plain(note)) for note in section.notes]
         blocks.append(
@@ -343,14 +389,25 @@ def _sweep_section(section: SweepSection, svg: bytes, *, brief: bool = False) ->
         f"Sweep {section.number}: {section.title}",
         tuple(blocks),
         anchor=f"sweep-{section.number}",
-        style="" if brief else "new-page",
+        style="sweep" if brief else "sweep new-page",
     )
+
+
+def _analysis_section(section: AnalysisSection) -> Section:
+    """An analysis' result at the scenario's values: its paragraphs and figures."""
+    from sim.figures.style import render
+
+    blocks: list[Block] = [Paragraph(plain(line)) for line in section.lines]
+    for figure in section.figures:
+        svg = render(figure.draw, "svg", style="paper")
+        blocks.append(Figure(svg, figure.alt_text, plain(figure.title)))
+    return Section(section.title, tuple(blocks), anchor=f"analysis-{section.name}")
 
 
 def _front(report: Report) -> tuple[Block, ...]:
     sc = report.scenario
     status: Inline = Strong(f"Status: {sc.status}.")
-    tone = "success" if sc.status == "calibrated" else "warning"
+    tone: Literal["success", "warning"] = "success" if sc.status == "calibrated" else "warning"
     return (
         Paragraph(plain(sc.summary), style="lead"),
         Callout((status, Text(f" {status_caveat(sc)}")), tone=tone),
@@ -400,7 +457,7 @@ def _colophon(report: Report, *, short: bool) -> Section:
 
 def report_document(
     report: Report,
-    figures: dict[int, bytes] | None = None,
+    figures: Mapping[FigureKey, bytes] | None = None,
     *,
     short: bool = False,
 ) -> Document:
@@ -421,7 +478,7 @@ def report_document(
     shown = [s for s in report.sweeps if not short or s is short_handout_sweep(report)]
     if figures is None:
         figures = sweep_figures(report, only=[s.number for s in shown])
-    sweeps = [_sweep_section(s, figures[s.number], brief=short) for s in shown]
+    sweeps = [_sweep_section(s, figures, brief=short) for s in shown]
     if short:
         sections: list[Section] = [
             _game_section(report, with_parameters=False),
@@ -440,6 +497,7 @@ def report_document(
             _matrix_section(report),
             _equilibria_section(report, brief=False),
             _dominance_section(report),
+            *(_analysis_section(a) for a in report.analyses),
         ]
         if report.markers:
             sections.append(_markers_section(report))

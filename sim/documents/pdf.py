@@ -149,7 +149,7 @@ def _table(table: Table) -> str:
     return f"#{body}\n"
 
 
-def _block(block: Block, level: int, figures: dict[int, str]) -> str:
+def _block(block: Block, level: int, figures: dict[int, int]) -> str:
     if isinstance(block, Paragraph):
         body = _runs(block.runs)
         if block.style == "lead":
@@ -193,7 +193,7 @@ def _heading(section: Section, level: int) -> str:
     return f"#heading(level: {level})[{title}]{label}\n"
 
 
-def _section(section: Section, level: int, figures: dict[int, str]) -> str:
+def _section(section: Section, level: int, figures: dict[int, int]) -> str:
     inner = _heading(section, level) + "".join(
         _block(child, level + 1, figures) for child in section.blocks
     )
@@ -259,11 +259,16 @@ def render_pdf(document: Document) -> bytes:
     import typst
 
     source, inputs = typst_source(document)
-    arguments = {"font_paths": _fonts(), "sys_inputs": inputs, "pdf_tags": True}
+    data = source.encode("utf-8")
+    fonts = _fonts()
     try:
-        return bytes(typst.compile(source.encode("utf-8"), pdf_standards=["ua-1"], **arguments))
+        return bytes(
+            typst.compile(
+                data, font_paths=fonts, sys_inputs=inputs, pdf_tags=True, pdf_standards=["ua-1"]
+            )
+        )
     except typst.TypstError as error:
         if "PDF/UA" not in str(error):
             raise
     # A document Typst cannot certify as PDF/UA-1 is still written, tagged.
-    return bytes(typst.compile(source.encode("utf-8"), **arguments))
+    return bytes(typst.compile(data, font_paths=fonts, sys_inputs=inputs, pdf_tags=True))

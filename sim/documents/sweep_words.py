@@ -1,12 +1,14 @@
-"""The report's sweeps in words: regimes, boundaries, ties, where regimes meet.
+"""The report's sweeps in words, for every analysis: regimes, boundaries, ties, where regimes meet.
 
 For each sweep of a report (a ``[[report.sweeps]]`` table of the scenario, or ``--vary``),
-:func:`sweep_section` runs the sweep (:func:`sim.sweep.run_sweep`) and words its result as
-structured facts (:class:`SweepSection`): what varies, what stays fixed, one
-:class:`RegimeRow` per regime, one sentence per located boundary (with the equilibria of the
-game solved exactly at the printed boundary value, where the game is degenerate), and for a
-2-D map which regimes meet over what ranges. :func:`exact_value` prints a located boundary as
-the short decimal or simple fraction it is within its accuracy (``16/3 ≈ 5.333``).
+:func:`sweep_section` runs the sweep (:func:`sim.sweeps.run.run_sweep`) with the scenario's
+analyses and words each analysis' result as structured facts (:class:`PartSection`): one
+:class:`RegimeRow` per regime, one sentence per located boundary (with what holds exactly at the
+printed boundary value, where the analysis can say), and for a 2-D map which regimes meet over
+what ranges. Nothing here knows which analysis it words: the sentences come from each
+analysis' words (``analysis.words``) and hooks (:class:`sim.analyses.base.Analysis`), the
+numbers from :mod:`sim.words.numbers` and :mod:`sim.words.sweep`, so that a value reads the same
+in the report as on the command line.
 """
 
 from __future__ import annotations
@@ -19,14 +21,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.errors import ScenarioError, TradegameError, UsageError
-from sim.explain import equilibria_in_words, join_and, number, possessive, subject
-from sim.regimes import Signature, equilibrium_label, sorted_pairs
-from sim.results import solve_scenario
+from sim.errors import ScenarioError, UsageError
 from sim.scenario import Parameter, Scenario
+from sim.words.numbers import SIMPLE_DENOMINATOR, number, share
+from sim.words.numbers import exact as exact_value
+from sim.words.numbers import value as unit_value
+from sim.words.phrases import capital, join_and, plural, possessive, subject
+from sim.words.sweep import value_text as axis_value
 
 if TYPE_CHECKING:
-    from sim.sweep import SweepResult
+    from sim.analyses.base import Analysis
+    from sim.sweeps.result import AnalysisSweep, SweepResult
 
 Progress = Callable[[int, int], None]
 
@@ -37,46 +42,51 @@ SweepPlan = tuple[list[str], str | None, dict[str, float], list[str], bool]
 
 @dataclass(frozen=True)
 class RegimeRow:
-    """One regime of a sweep in words."""
+    """One regime of one analysis in words."""
 
     number: int
     where: str
-    equilibria: str
-    mixed: str  # supports of the mixed equilibria, or ""
+    description: str
+    detail: str  # the analysis' second sentence (e.g. who mixes what), or ""
     markers: str  # the scenario's markers that fall in this regime (1-D), or ""
 
 
 @dataclass(frozen=True)
+class PartSection:
+    """One analysis' result over a sweep, in words."""
+
+    analysis: str  # the analysis' name
+    title: str  # the analysis' title, e.g. "Nash equilibria"
+    regime_noun: str
+    changes_what: str
+    regimes: tuple[RegimeRow, ...]
+    boundaries: tuple[str, ...]  # 1-D: one sentence per boundary
+    boundary_values: tuple[float, ...]  # 1-D: where they are
+    meetings: tuple[tuple[str, ...], ...]  # 2-D: (regimes, range per axis..., points)
+    notes: tuple[str, ...]
+    reading: str
+    alt_text: str
+
+
+@dataclass(frozen=True)
 class SweepSection:
-    """A sweep of the report: what was varied, the figure's data and the regimes in words."""
+    """A sweep of the report: what was varied, what stayed fixed, and each analysis' part."""
 
     number: int
     title: str
     what: str
     fixed: str
+    changed: tuple[str, ...]  # parameters fixed at a value other than their default
     result: SweepResult
-    regimes: tuple[RegimeRow, ...]
-    boundaries: tuple[str, ...]  # 1-D: one sentence per boundary
-    meetings: tuple[tuple[str, ...], ...]  # 2-D: (regimes, range per axis..., points)
+    parts: tuple[PartSection, ...]
     notes: tuple[str, ...]
-    reading: str
     command: str
     order: str = ""  # how outcomes are written: row player's strategy / column player's
 
 
 def value_text(parameter: Parameter | None, value: float) -> str:
     """``0.3 (30%)`` for a fraction, ``13.33 USD bn/yr`` for other units, else the number."""
-    text = number(value)
-    if parameter is None or not parameter.unit:
-        return text
-    if parameter.unit == "fraction":
-        return f"{text} ({number(100 * value)}%)"
-    return f"{text} {parameter.unit}"
-
-
-def capital(text: str) -> str:
-    """The text with its first letter in upper case (the rest unchanged)."""
-    return text[:1].upper() + text[1:]
+    return unit_value(value, parameter.unit if parameter is not None else "")
 
 
 def parameter_phrase(scenario: Scenario, name: str) -> str:
@@ -92,184 +102,110 @@ def parameter_phrase(scenario: Scenario, name: str) -> str:
 def _sweep_title(scenario: Scenario, names: Sequence[str]) -> str:
     phrases = [parameter_phrase(scenario, n) for n in names]
     if len(phrases) == 1:
-        return f"How the equilibria change with {phrases[0]}"
+        return f"How the results change with {phrases[0]}"
     return f"{capital(phrases[0])} against {phrases[1]}"
 
 
-def _signature_texts(result: SweepResult, signature: Signature) -> tuple[str, str]:
-    """The equilibria of a signature: description, and who mixes what in the mixed ones."""
-    players = result.scenario.players
-    mixed = []
-    for rows, cols in sorted_pairs(signature):
-        if len(rows) == 1 and len(cols) == 1:
-            continue
-        parts = []
-        for player, support in ((players[0], rows), (players[1], cols)):
-            names = join_and([player.strategies[k] for k in support])
-            verb = "mixes" if len(support) > 1 else "plays"
-            parts.append(f"{subject(player.name)} {verb} {names}")
-        mixed.append(", ".join(parts))
-    text = "; ".join(mixed)
-    label = "In the mixed equilibrium" if len(mixed) == 1 else "In the mixed equilibria"
-    return capital(result.describe(signature)) + ".", (f"{label}: {text}." if mixed else "")
-
-
-def exact_value(value: float) -> str:
-    """A located boundary value for a reader: ``0.1``, ``16/3 ≈ 5.333``, ``0.518310``.
-
-    Boundaries are accurate to about 1e-9, so a value within 1e-8 of a short decimal or of a
-    simple fraction is shown as that number.
-    """
-    for decimals in range(5):
-        if abs(value - round(value, decimals)) < 1e-8:
-            return number(round(value, decimals), significant=12)
-    fraction = Fraction(value).limit_denominator(24)
-    if abs(float(fraction) - value) < 1e-8:
-        return f"{fraction.numerator}/{fraction.denominator} ≈ {number(value)}"
-    return f"{value:.6g}"
-
-
-def _axis_value(result: SweepResult, name: str, value: float) -> str:
-    info = result.scenario.parameters[name]
-    text = exact_value(value)
-    if info.unit == "fraction":
-        text += f" ({number(100 * value)}%)"
-    return text
-
-
-def _regime_rows_1d(result: SweepResult) -> tuple[RegimeRow, ...]:
-    axis = result.axes[0]
-    rows = []
-    last = len(result.regimes)
-    markers = [
-        (m.name, float(m.values[axis.name]))
-        for m in result.scenario.markers
-        if axis.name in m.values and axis.start <= m.values[axis.name] <= axis.stop
-    ]
-    for regime in result.regimes:
-        lo = axis.start if regime.low is None else regime.low
-        hi = axis.stop if regime.high is None else regime.high
-        if regime.index == 1 and regime.index == last:
-            where = f"the whole sweep ({_axis_value(result, axis.name, lo)} to "
-            where += f"{_axis_value(result, axis.name, hi)})"
-        elif regime.index == 1:
-            where = f"below {_axis_value(result, axis.name, hi)}"
-        elif regime.index == last:
-            where = f"above {_axis_value(result, axis.name, lo)}"
-        else:
-            where = f"{_axis_value(result, axis.name, lo)} to {_axis_value(result, axis.name, hi)}"
-        inside = [
-            f"{name} ({exact_value(value)})"
-            for name, value in markers
-            if (lo <= value < hi) or (regime.index == last and value == hi)
-        ]
-        description, mixed = _signature_texts(result, regime.signature)
-        rows.append(RegimeRow(regime.index, where, description, mixed, ", ".join(inside)))
-    return tuple(rows)
-
-
-def _regime_rows_2d(result: SweepResult) -> tuple[RegimeRow, ...]:
-    rows = []
-    for regime in result.regimes:
-        if regime.degenerate:
-            continue
-        mask = result.regime_id == regime.index - 1
-        extent = []
-        for axis, coord in zip(result.axes, result.coordinates(), strict=True):
-            vals = coord[mask]
-            if vals.size:
-                extent.append(f"{axis.name} {vals.min():.4g} to {vals.max():.4g}")
-        where = f"{_share(regime.share)} of the grid; " + ", ".join(extent)
-        description, mixed = _signature_texts(result, regime.signature)
-        rows.append(RegimeRow(regime.index, where, description, mixed, ""))
-    return tuple(rows)
-
-
-def _share(share: float) -> str:
-    percent = 100 * share
-    if 0 < percent < 0.1:
-        return "under 0.1%"
-    return f"{percent:.1f}%"
-
-
-def _pair_label(pair: tuple[tuple[int, ...], tuple[int, ...]], names: Any) -> str:
-    """``Ease / Resume``, or ``a mixed equilibrium (Ease & Maintain / Resume & ...)``."""
-    rows, cols = pair
-    if len(rows) == 1 and len(cols) == 1:
-        return equilibrium_label(pair, *names)
-    row_text = " & ".join(names[0][i] for i in rows)
-    col_text = " & ".join(names[1][j] for j in cols)
-    return f"a mixed equilibrium ({row_text} / {col_text})"
-
-
-def _boundary_sentences_1d(scenario: Scenario, result: SweepResult) -> tuple[str, ...]:
-    players = result.scenario.players
-    names = (players[0].strategies, players[1].strategies)
-    out = []
-    for b in result.boundaries:
-        lost = [_pair_label(p, names) for p in sorted_pairs(b.before - b.after)]
-        gained = [_pair_label(p, names) for p in sorted_pairs(b.after - b.before)]
-        parts = []
-        if gained:
-            verb = "becomes an equilibrium" if len(gained) == 1 else "become equilibria"
-            parts.append(f"{join_and(gained)} {verb}")
-        if lost:
-            parts.append(
-                f"{join_and(lost)} {'stops' if len(lost) == 1 else 'stop'} being "
-                f"{'an equilibrium' if len(lost) == 1 else 'equilibria'}"
-            )
-        text = (
-            f"At {b.parameter} = {_axis_value(result, b.parameter, b.value)}: "
-            + ("; ".join(parts) or "the supports of the equilibria change")
-            + "."
-        )
-        tie = _tie_words(scenario, result, b.parameter, b.value)
-        if tie is not None:
-            text += (
-                f" Exactly at {b.parameter} = {exact_value(b.value)} the game is degenerate "
-                f"(some payoffs tie): {tie}."
-            )
-        out.append(text)
-    return tuple(out)
-
-
-def _snapped(value: float) -> float:
-    """The boundary value as :func:`exact_value` shows it (``0.1``, ``16/3``), as a number."""
+def snapped(value: float) -> float:
+    """A located boundary as the report prints it (``0.1``, ``16/3``), as a number."""
     for decimals in range(5):
         if abs(value - round(value, decimals)) < 1e-8:
             return round(value, decimals)
-    fraction = Fraction(value).limit_denominator(24)
+    fraction = Fraction(value).limit_denominator(SIMPLE_DENOMINATOR)
     if abs(float(fraction) - value) < 1e-8:
         return float(fraction)
     return value
 
 
-def _tie_words(scenario: Scenario, result: SweepResult, name: str, value: float) -> str | None:
-    """The equilibria of the game solved exactly at a boundary, or ``None`` if that game is not
-    degenerate there (the tie was not hit in floating point) or cannot be solved.
+def _regime_rows_1d(part: AnalysisSweep, info: Scenario) -> tuple[RegimeRow, ...]:
+    axis = part.axes[0]
+    analysis = part.analysis
+    rows = []
+    last = len(part.regimes)
+    markers = [
+        (m.name, float(m.values[axis.name]))
+        for m in info.markers
+        if axis.name in m.values and axis.start <= m.values[axis.name] <= axis.stop
+    ]
+    for regime in part.regimes:
+        lo = axis.start if regime.low is None else regime.low
+        hi = axis.stop if regime.high is None else regime.high
+        lo_text, hi_text = axis_value(part, axis.name, lo), axis_value(part, axis.name, hi)
+        if regime.index == 1 and regime.index == last:
+            where = f"the whole sweep ({lo_text} to {hi_text})"
+        elif regime.index == 1:
+            where = f"below {hi_text}"
+        elif regime.index == last:
+            where = f"above {lo_text}"
+        else:
+            where = f"{lo_text} to {hi_text}"
+        inside = [
+            f"{name} ({exact_value(value)})"
+            for name, value in markers
+            if (lo <= value < hi) or (regime.index == last and value == hi)
+        ]
+        rows.append(
+            RegimeRow(
+                regime.index,
+                where,
+                capital(analysis.words.describe(regime.label, info)) + ".",
+                analysis.regime_detail(regime.label, info),
+                ", ".join(inside),
+            )
+        )
+    return tuple(rows)
 
-    The game is solved at the value the report prints (:func:`exact_value`), so the sentence
-    says what ``tradegame solve --set NAME=VALUE`` shows; its continua come from the solution's
-    components, not from the sets of strategies used.
-    """
-    values = {**result.fixed, name: _snapped(value)}
-    try:
-        solved = solve_scenario(scenario, values)
-    except TradegameError:
-        return None
-    if not solved.solution.degenerate or not solved.solution.equilibria:
-        return None
-    return equilibria_in_words(solved)
+
+def _regime_rows_2d(part: AnalysisSweep, result: SweepResult) -> tuple[RegimeRow, ...]:
+    info = result.scenario
+    analysis = part.analysis
+    coordinates = result.coordinates()
+    rows = []
+    for regime in part.regimes:
+        if regime.tie:
+            continue
+        mask = part.regime_id == regime.index - 1
+        extent = []
+        for axis, coord in zip(result.axes, coordinates, strict=True):
+            vals = coord[mask]
+            if vals.size:
+                extent.append(f"{axis.name} {number(vals.min())} to {number(vals.max())}")
+        where = f"{share(regime.share)} of the grid; " + ", ".join(extent)
+        rows.append(
+            RegimeRow(
+                regime.index,
+                where,
+                capital(analysis.words.describe(regime.label, info)) + ".",
+                analysis.regime_detail(regime.label, info),
+                "",
+            )
+        )
+    return tuple(rows)
 
 
-def _boundary_table_2d(result: SweepResult) -> tuple[tuple[str, ...], ...]:
+def _boundary_sentences_1d(
+    part: AnalysisSweep, result: SweepResult
+) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    analysis, info = part.analysis, result.scenario
+    out = []
+    for b in part.boundaries:
+        change = analysis.words.change(b.before, b.after, info)
+        text = f"At {b.parameter} = {axis_value(part, b.parameter, b.value)}: {change}."
+        detail = analysis.boundary_detail(info, {**result.fixed, b.parameter: snapped(b.value)})
+        if detail:
+            text += f" {detail}"
+        out.append(text)
+    return tuple(out), tuple(b.value for b in part.boundaries)
+
+
+def _boundary_table_2d(part: AnalysisSweep) -> tuple[tuple[str, ...], ...]:
     """Which regimes meet, over what ranges of the two parameters, at how many located points.
 
     Pairs met at fewer than 3 points (corners where three regimes meet) are left out.
     """
-    regime_of = {r.signature: r.index for r in result.regimes if not r.degenerate}
+    regime_of = {r.label: r.index for r in part.regimes if not r.tie}
     groups: dict[tuple[int, int], list[Any]] = {}
-    for b in result.boundaries:
+    for b in part.boundaries:
         before, after = regime_of.get(b.before), regime_of.get(b.after)
         if before is None or after is None or before == after:
             continue  # a tie on one side: the grey points of the map
@@ -279,7 +215,7 @@ def _boundary_table_2d(result: SweepResult) -> tuple[tuple[str, ...], ...]:
         if len(items) < 3:
             continue
         row = [f"{a} and {c}"]
-        for axis in result.axes:
+        for axis in part.axes:
             vals = [b.value if b.parameter == axis.name else b.where[axis.name] for b in items]
             lo, hi = min(vals), max(vals)
             row.append(number(lo) if np.isclose(lo, hi) else f"{number(lo)} to {number(hi)}")
@@ -288,34 +224,62 @@ def _boundary_table_2d(result: SweepResult) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def _sweep_notes(result: SweepResult) -> tuple[str, ...]:
-    notes = list(result.notes)
-    degenerate = int(np.count_nonzero(result.degenerate))
-    if degenerate:
+def _part_notes(part: AnalysisSweep) -> tuple[str, ...]:
+    notes = list(part.notes)
+    ties = int(np.count_nonzero(part.tie))
+    if ties:
         text = (
-            f"{degenerate} of the {result.n_points} grid points are degenerate games (exact "
-            "ties, on a boundary or very near one); there the equilibria differ from those on "
-            "either side, and some may form a continuum."
+            f"{ties:,} of the {part.n_points:,} grid points lie exactly on a tie (on a boundary "
+            f"or very near one); there {part.analysis.changes_what} differ from those on either "
+            "side."
         )
-        if len(result.axes) == 2:
+        if len(part.axes) == 2:
             text += " The map shows them in grey and the table leaves them out."
         notes.append(text)
     return tuple(notes)
 
 
-def _reading(result: SweepResult) -> str:
-    if len(result.axes) == 1:
+def figure_alt_text(part: PartSection, section_number: int, title: str, spans: str) -> str:
+    """The alternative text of one analysis' figure of a sweep: what it shows, over what, with
+    how many regimes (for readers who cannot see it)."""
+    count = len(part.regimes)
+    if len(part.boundary_values) or not part.meetings:
+        values = join_and([exact_value(v) for v in part.boundary_values])
+        changes = f", changing at {values}" if values else ""
         return (
-            "How to read the figure: the numbered strip at the top shows the regimes, with the "
-            "exact boundary values. Below it, one lane per strategy shows the probability with "
-            "which each player uses it in each equilibrium (1 = for sure); a line appears only "
-            "where the strategy is used. The bottom panels show each player's expected payoff. "
-            "One line is one equilibrium; dotted vertical lines are the scenario's markers."
+            f"Figure of sweep {section_number}, {title}: {part.title.lower()} as {spans}; "
+            f"{plural(count, 'regime')} of {part.regime_noun}{changes}."
         )
     return (
-        "How to read the figure: each colour (and hatch) is one set of equilibria, numbered as "
-        "in the table below; black dots are boundary points, stars and dotted lines the "
-        "scenario's markers."
+        f"Map of sweep {section_number}, {title}: {part.title.lower()} over {spans}, "
+        f"{plural(count, 'region')} with different {part.regime_noun}, numbered as in the table."
+    )
+
+
+def part_section(part: AnalysisSweep, result: SweepResult) -> PartSection:
+    """One analysis' result over a sweep in words."""
+    analysis: Analysis = part.analysis
+    one_d = len(result.axes) == 1
+    if one_d:
+        regimes = _regime_rows_1d(part, result.scenario)
+        boundaries, values = _boundary_sentences_1d(part, result)
+        meetings: tuple[tuple[str, ...], ...] = ()
+    else:
+        regimes = _regime_rows_2d(part, result)
+        boundaries, values = (), ()
+        meetings = _boundary_table_2d(part)
+    return PartSection(
+        analysis=analysis.name,
+        title=analysis.title,
+        regime_noun=analysis.regime_noun,
+        changes_what=analysis.changes_what,
+        regimes=regimes,
+        boundaries=boundaries,
+        boundary_values=values,
+        meetings=meetings,
+        notes=_part_notes(part),
+        reading=analysis.figure_reading(len(result.axes)),
+        alt_text="",
     )
 
 
@@ -329,19 +293,21 @@ def sweep_section(
     progress: Progress | None,
     *,
     from_file: bool,
+    analyses: Sequence[Analysis] | None = None,
 ) -> SweepSection:
-    """Run sweep ``number_`` of a report and word its result.
+    """Run sweep ``number_`` of a report with every analysis and word its result.
 
     ``specs`` are its ``--vary`` specs, ``fixed`` the values of the other parameters, ``notes``
     what the reader must know about them (a ``--set`` that does not apply). A bad spec in the
     scenario file (``from_file``) is a :class:`~sim.errors.ScenarioError` naming its table; a
     bad ``--vary`` stays a :class:`~sim.errors.UsageError`.
     """
-    from sim.sweep import parse_grid, run_sweep
+    from sim.sweeps.grid import parse_grid
+    from sim.sweeps.run import run_sweep
 
     try:
         axes = parse_grid(list(specs), scenario, fixed)
-        result = run_sweep(scenario, axes, fixed, progress=progress)
+        result = run_sweep(scenario, axes, fixed, analyses=analyses, progress=progress)
     except UsageError as error:
         if not from_file:
             raise
@@ -350,6 +316,7 @@ def sweep_section(
             "[[report.sweeps]] table, or give --vary to choose another sweep"
         ) from None
     names = [a.name for a in axes]
+    spans = [f"{a.name} goes from {exact_value(a.start)} to {exact_value(a.stop)}" for a in axes]
     what = join_and(
         [
             f"{parameter_phrase(scenario, a.name)} from {exact_value(a.start)} to "
@@ -360,20 +327,22 @@ def sweep_section(
     what = ("A map over two parameters: " if len(axes) == 2 else "Varies ") + what + "."
     others = dict(result.fixed)
     defaults = scenario.default_values()
-    changed = [k for k, v in others.items() if k in defaults and v != defaults[k]]
+    changed = tuple(k for k, v in others.items() if k in defaults and v != defaults[k])
     exceptions = ", ".join(
         f"{k} = {value_text(scenario.parameters[k], others[k])}" for k in changed
     )
     fixed_text = "Every other parameter at its default" + (
         f", except {exceptions}." if changed else "."
     )
-    if len(axes) == 1:
-        regimes = _regime_rows_1d(result)
-        boundaries = _boundary_sentences_1d(scenario, result)
-    else:
-        regimes = _regime_rows_2d(result)
-        boundaries = ()
-    argv = ["tradegame", "sweep", scenario.id if scenario.path is None else _scenario_ref(scenario)]
+    section_title = title or _sweep_title(scenario, names)
+    parts = []
+    for part in result.parts.values():
+        words = part_section(part, result)
+        alt = figure_alt_text(words, number_, section_title, join_and(spans))
+        parts.append(
+            PartSection(**{**words.__dict__, "alt_text": alt})  # frozen: rebuilt with its alt
+        )
+    argv = ["tradegame", "sweep", _scenario_ref(scenario)]
     for spec in (a.spec for a in axes):
         argv += ["--vary", spec]
     for k in changed:
@@ -381,38 +350,15 @@ def sweep_section(
     argv += ["-o", f"sweep-{number_}"]
     return SweepSection(
         number=number_,
-        title=title or _sweep_title(scenario, names),
+        title=section_title,
         what=what,
         fixed=fixed_text,
+        changed=changed,
         result=result,
-        regimes=regimes,
-        boundaries=boundaries,
-        meetings=() if len(axes) == 1 else _boundary_table_2d(result),
-        notes=(*notes, *_sweep_notes(result)),
-        reading=_reading(result),
+        parts=tuple(parts),
+        notes=tuple(notes),
         command=shlex.join(argv),
         order=outcome_order(scenario),
-    )
-
-
-def figure_description(section: SweepSection) -> str:
-    """The alternative text of a sweep's figure: what it plots, over what, with how many
-    regimes (for readers who cannot see it)."""
-    axes = section.result.axes
-    spans = [f"{a.name} from {exact_value(a.start)} to {exact_value(a.stop)}" for a in axes]
-    count = len(section.regimes)
-    if len(axes) == 1:
-        regimes = f"{count} regime" + ("" if count == 1 else "s")
-        return (
-            f"Figure of sweep {section.number}, {section.title}: lines show each side's "
-            "probability of each strategy and its expected payoff in every equilibrium as "
-            f"{spans[0]}, with {regimes} numbered along the top."
-        )
-    regions = f"{count} region" + ("" if count == 1 else "s")
-    return (
-        f"Map of sweep {section.number}, {section.title}: coloured regions over "
-        f"{join_and(spans)}, {regions} with different sets of equilibria, numbered as in "
-        "the table of regimes."
     )
 
 
@@ -433,9 +379,11 @@ def _scenario_ref(scenario: Scenario) -> str:
     """How a reader names this scenario on the command line: its id if bundled, else its file."""
     from sim.bundled import find_bundled
 
-    if scenario.path is not None and find_bundled(scenario.id) == scenario.path:
+    if scenario.path is None:
         return scenario.id
-    return scenario.path.name if scenario.path is not None else scenario.id
+    if find_bundled(scenario.id) == scenario.path:
+        return scenario.id
+    return scenario.path.name
 
 
 def sweep_plan(

@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from sim.regimes import equilibrium_label as regime_label
 from sim.scenario import Scenario
 from sim.solver import GameSolution, solve_game
 from sim.solver.analysis import (
@@ -22,6 +21,7 @@ from sim.solver.analysis import (
     pareto_optimal_cells,
     strictly_dominated,
 )
+from sim.words.nash import equilibrium_label as regime_label
 
 SCHEMA_VERSION = 1
 
