@@ -80,19 +80,24 @@ class SequentialWords:
         """The heading of the path regimes."""
         return "Subgame-perfect equilibrium paths"
 
-    def _path(self, path: Any) -> str:
-        return " → ".join(action for _, action in path)
+    def _path(self, path: Any, info: Scenario | None = None) -> str:
+        """Decision moves only: chance draws on the way are not choices of a side."""
+        chance: set[str] = set()
+        table = info.tables.get("tree") if info is not None else None
+        if table is not None:
+            chance = {n.name for n in getattr(table, "nodes", []) if getattr(n, "chance", False)}
+        return " → ".join(action for node, action in path if node not in chance)
 
     def describe(self, label: Any, info: Scenario) -> str:
         """``"The path is Resume → Ease"`` (or several paths, at a tie)."""
-        paths = [self._path(p) for p in label.paths]
+        paths = [self._path(p, info) for p in label.paths]
         if len(paths) == 1:
             return f"The subgame-perfect path is {paths[0]}"
         return capital(f"the subgame-perfect paths are {join_and(paths, 'or')}")
 
     def short(self, label: Any, info: Scenario) -> str:
         """``"Resume → Ease"``."""
-        return " | ".join(self._path(p) for p in label.paths)
+        return " | ".join(self._path(p, info) for p in label.paths)
 
     def change(self, before: Any, after: Any, info: Scenario) -> str:
         """What changes at a boundary."""
@@ -100,7 +105,7 @@ class SequentialWords:
 
     def items(self, label: Any, info: Scenario) -> list[str]:
         """One item per path."""
-        return [self._path(p) for p in label.paths]
+        return [self._path(p, info) for p in label.paths]
 
     def label_json(self, label: Any, info: Scenario) -> dict[str, Any]:
         """``{"paths": [[[node, action], ...]], "description"}``."""
