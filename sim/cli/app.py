@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from sim import __version__
-from sim.cli import info_cmd, report_cmd, scenario_cmds, solve_cmd, sweep_cmd
+from sim.cli import dynamics_cmd, info_cmd, report_cmd, scenario_cmds, solve_cmd, sweep_cmd
 from sim.cli.output import Terminated, on_sigterm
 
 app = typer.Typer(
@@ -76,6 +76,10 @@ app.command("schema", epilog=_example("tradegame schema > scenario.schema.json")
     scenario_cmds.schema
 )
 app.command("info", epilog=_example("tradegame info"))(info_cmd.info)
+app.command(
+    "dynamics",
+    epilog=_example("tradegame dynamics stag-hunt --rule fictitious --iterations 500 -o run.csv"),
+)(dynamics_cmd.dynamics)
 app.command("report", epilog="Example: tradegame report rare-earths-for-chips -o report.html")(
     report_cmd.report
 )
