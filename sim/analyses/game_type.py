@@ -58,6 +58,7 @@ class GameTypeAnalysis(Analysis):
     words = GameTypeWords()
     label_table = "game_types"
     regime_noun = "game types"
+    changes_what = "the kind of game"
 
     def applies(self, scenario: Scenario) -> str | None:
         """Only 2x2 games have a type on the topology."""
@@ -138,6 +139,19 @@ class GameTypeAnalysis(Analysis):
             for j in (0, 1)
         }
         return Batch(label=label_id, labels=tuple(labels), tie=~stack.strict, values=values)
+
+    def figure_reading(self, dimensions: int) -> str:
+        """Each side's payoff per outcome (1-D); one colour per game type (2-D)."""
+        if dimensions == 1:
+            return (
+                "How to read the figure: the numbered strip at the top shows where the kind of "
+                "game changes. The panels below show each side's payoff in each of the four "
+                "outcomes: the game type changes exactly where two of one side's lines cross."
+            )
+        return (
+            "How to read the figure: each colour (and hatch) is one game type, numbered as in "
+            "the table below; black dots are boundary points."
+        )
 
     def preferred_chunk(self, m: int, n: int) -> int:
         """Classification is cheap: large chunks."""
