@@ -290,17 +290,61 @@ def pareto_optimal_cells(A: np.ndarray, B: np.ndarray, *, tol: float = DEFAULT_T
     A_arr, B_arr = _as_pair(A, B)
     shape = A_arr.shape
     cells = shape[-2] * shape[-1]
-    a = A_arr.reshape((*shape[:-2], cells))
-    b = B_arr.reshape((*shape[:-2], cells))
-    slack_a = (tol * _scale(A_arr)).reshape((*shape[:-2], 1, 1))
-    slack_b = (tol * _scale(B_arr)).reshape((*shape[:-2], 1, 1))
-    # other[..., k, c]: does cell k Pareto-dominate cell c?
-    da = a[..., :, None] - a[..., None, :]
-    db = b[..., :, None] - b[..., None, :]
-    weakly = (da >= -slack_a) & (db >= -slack_b)
-    strictly = (da > slack_a) | (db > slack_b)
-    dominated = np.any(weakly & strictly, axis=-2)
+    a = A_arr.reshape((-1, cells))
+    b = B_arr.reshape((-1, cells))
+    slack_a = (tol * _scale(A_arr)).reshape((-1, 1))
+    slack_b = (tol * _scale(B_arr)).reshape((-1, 1))
+    # Cell k dominates cell c when it is weakly better for both and strictly better for one.
+    # A strict gain for a player implies a weak one for that player, so "dominated" splits
+    # into: some cell is strictly better for the row player and weakly for the column player,
+    # or the other way round. Each half is a sort plus a suffix maximum: O(N log N) time and
+    # O(N) memory in the number of cells N (a 200 x 200 game no longer needs N^2 arrays).
+    dominated = _strictly_better_somewhere(a, b, slack_a, slack_b) | _strictly_better_somewhere(
+        b, a, slack_b, slack_a
+    )
     return ~dominated.reshape(shape)
+
+
+def _count_at_most(sorted_values: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """Per game, how many sorted values are at most each threshold (a batched searchsorted).
+
+    ``sorted_values`` and ``thresholds`` have shape ``(K, N)``; each row of ``sorted_values``
+    is ascending. Values and thresholds are merged in one stable sort per row, values before
+    equal thresholds, so the number of values ahead of a threshold is the count wanted.
+    """
+    games, count = sorted_values.shape
+    merged = np.concatenate([sorted_values, thresholds], axis=1)
+    is_threshold = np.concatenate(
+        [np.zeros((games, count), dtype=np.int8), np.ones((games, count), dtype=np.int8)], axis=1
+    )
+    order = np.lexsort((is_threshold, merged), axis=-1)
+    flags = np.take_along_axis(is_threshold, order, axis=1)
+    values_ahead = np.cumsum(1 - flags, axis=1)
+    result = np.empty((games, count), dtype=np.int64)
+    game_index, position = np.nonzero(flags)
+    result[game_index, order[game_index, position] - count] = values_ahead[game_index, position]
+    return result
+
+
+def _strictly_better_somewhere(
+    x: np.ndarray, y: np.ndarray, slack_x: np.ndarray, slack_y: np.ndarray
+) -> np.ndarray:
+    """For each cell c: is there a cell k with ``x_k > x_c + slack_x`` and ``y_k >= y_c - slack_y``.
+
+    ``x`` and ``y`` have shape ``(K, N)`` (K games of N cells), the slacks ``(K, 1)``. Sorting
+    the cells by ``x``, the cells strictly better in ``x`` form a suffix; the best ``y`` among
+    them is a suffix maximum (the skyline idea of Kung, Luccio and Preparata 1975, "On finding
+    the maxima of a set of vectors", J. ACM 22(4)).
+    """
+    games, count = x.shape
+    order = np.argsort(x, axis=1, kind="stable")
+    x_sorted = np.take_along_axis(x, order, axis=1)
+    y_sorted = np.take_along_axis(y, order, axis=1)
+    suffix_best_y = np.maximum.accumulate(y_sorted[:, ::-1], axis=1)[:, ::-1]
+    not_better = _count_at_most(x_sorted, x + slack_x)
+    exists = not_better < count
+    best_y = suffix_best_y[np.arange(games)[:, None], np.minimum(not_better, count - 1)]
+    return exists & (best_y >= y - slack_y)
 
 
 def pareto_dominating_cells(
