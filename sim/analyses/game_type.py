@@ -58,7 +58,7 @@ class GameTypeAnalysis(Analysis):
     words = GameTypeWords()
     label_table = "game_types"
     regime_noun = "game types"
-    changes_what = "the kind of game"
+    changes_what = "the game types"
 
     def applies(self, scenario: Scenario) -> str | None:
         """Only 2x2 games have a type on the topology."""
