@@ -149,6 +149,26 @@ class _Collector:
         return joined
 
 
+def _resolution_notes(axes: Sequence[GridAxis], exact: np.ndarray) -> tuple[str, ...]:
+    """What the reader should know about how the sweep was computed: the resolution below
+    which a regime could be missed, and how many points needed exact arithmetic."""
+    from sim.sweeps.boundaries import RESOLUTION
+
+    notes = []
+    if len(axes) == 1:
+        notes.append(
+            "Between grid points the sweep also checks points at most "
+            f"{100 * RESOLUTION:g}% of the range apart, so no regime wider than that is missed."
+        )
+    solved_exactly = int(np.count_nonzero(exact))
+    if solved_exactly:
+        notes.append(
+            f"{solved_exactly:,} of the {exact.size:,} grid points were solved again in exact "
+            "rational arithmetic, where floating point could not certify the answer."
+        )
+    return tuple(notes)
+
+
 def run_sweep(
     scenario: Scenario,
     axes: Sequence[GridAxis],
@@ -290,6 +310,6 @@ def run_sweep(
             spilled=c.spilled,
             sample=sample if c.spilled is not None else None,
             exact_points=int(np.count_nonzero(c.exact)),
-            notes=analysis.sweep_notes(scenario),
+            notes=(*analysis.sweep_notes(scenario), *_resolution_notes(axes, c.exact)),
         )
     return SweepResult(scenario=scenario, axes=axes, fixed=fixed, parts=parts)
