@@ -86,6 +86,7 @@ class ScenarioSolution:
             "payoffs": [[_floats(row) for row in self.A], [_floats(row) for row in self.B]],
             "degenerate": bool(self.solution.degenerate),
             "method": self.solution.method,
+            "exact": bool(self.solution.exact),
             "equilibria": equilibria,
             "components": [list(c) for c in self.solution.components],
             "maximal_nash_subsets": [

@@ -117,3 +117,13 @@ def test_nfg_file_solves(run) -> None:
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert len(doc["equilibria"]) == 1
+
+
+def test_json_says_whether_the_exact_path_was_used(run) -> None:
+    """A degenerate game (a tie) cannot be certified in floating point: it is solved exactly."""
+    tie = json.loads(run("solve", "rare-earths-for-chips", "--set", "t_us=0.1", "--json").stdout)
+    plain = json.loads(run("solve", "rare-earths-for-chips", "--set", "t_us=0.3", "--json").stdout)
+    assert tie["degenerate"] is True
+    assert tie["exact"] is True
+    assert plain["degenerate"] is False
+    assert isinstance(plain["exact"], bool)
