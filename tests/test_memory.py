@@ -1,4 +1,4 @@
-"""Bounded memory: Pareto optimality is near-linear in the number of cells (issue 10).
+"""Bounded memory and work (issue 10): near-linear Pareto optimality, one-strategy games.
 
 The brute-force reference below is the definition itself (every pair of cells compared), so
 the fast sort-and-suffix-maximum version is checked against it on small games with many ties,
@@ -7,13 +7,18 @@ and then run on a 200 x 200 game whose pairwise arrays would need about 13 GB.
 
 from __future__ import annotations
 
+import json
 import resource
 import time
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from sim.cli.app import app
 from sim.solver.analysis import DEFAULT_TOL, pareto_optimal_cells
 
 
@@ -90,3 +95,41 @@ def test_pareto_of_a_200_by_200_game_stays_small_and_fast() -> None:
     fa, fb = a[frontier], b[frontier]
     for c in np.flatnonzero(~optimal.ravel())[:2000]:
         assert np.any((fa >= a[c]) & (fb >= b[c]) & ((fa > a[c]) | (fb > b[c])))
+
+
+def _write_nfg(path: Path, A: np.ndarray, B: np.ndarray) -> None:
+    """A Gambit strategic-form file (payoffs listed with the row player's index fastest)."""
+    m, n = A.shape
+    rows = " ".join(f'"r{i}"' for i in range(m))
+    cols = " ".join(f'"c{j}"' for j in range(n))
+    cells = " ".join(f"{int(A[i, j])} {int(B[i, j])}" for j in range(n) for i in range(m))
+    path.write_text(
+        f'NFG 1 R "long game" {{ "P1" "P2" }}\n\n{{ {{ {rows} }}\n{{ {cols} }}\n}}\n\n{cells}\n'
+    )
+
+
+@pytest.mark.parametrize("method", ["enumeration", "lemke-howson", "support", "vertex"])
+@pytest.mark.parametrize("shape", [(62, 1), (3, 1), (1, 40)])
+def test_one_strategy_games_are_solved_by_every_method(
+    tmp_path: Path, method: str, shape: tuple[int, int]
+) -> None:
+    # Issue 10, item 5: a 62 x 1 game printed "too large" then "none found", and Lemke-Howson
+    # found nothing in a 3 x 1 game, both with exit 0. The answer is the pure best replies.
+    rng = np.random.default_rng(shape[0] * 100 + shape[1])
+    A = rng.integers(0, 100, size=shape).astype(np.float64)
+    B = rng.integers(0, 100, size=shape).astype(np.float64)
+    path = tmp_path / "long.nfg"
+    _write_nfg(path, A, B)
+    result = CliRunner().invoke(app, ["solve", str(path), "--method", method, "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    # The player with several strategies picks those with the best payoff against the other's
+    # single strategy: recomputed here from the matrices.
+    values = A[:, 0] if shape[1] == 1 else B[0, :]
+    best = set(np.flatnonzero(values == values.max()).tolist())
+    found = set()
+    for equilibrium in data["equilibria"]:
+        assert equilibrium["pure"]
+        profile = equilibrium["profile"][0 if shape[1] == 1 else 1]
+        found.add(int(np.argmax(profile)))
+    assert found == best
