@@ -319,7 +319,7 @@ class SequentialAnalysis(Analysis):
     words = SequentialWords()
     label_table = "paths"
     regime_noun = "equilibrium paths"
-    changes_what = "the subgame-perfect path"
+    changes_what = "the subgame-perfect paths"
 
     def __init__(self) -> None:
         # The tree game of each loaded table (building it compiles every formula).
@@ -365,6 +365,15 @@ class SequentialAnalysis(Analysis):
     def point_lines(self, result: Any) -> list[str]:
         """Heading, then backward induction in words."""
         return [f"{self.title}:", *solution_lines(result)]
+
+    def report_lines(self, result: Any) -> list[str]:
+        """The path first (what a reader needs at a glance), then the steps behind it."""
+        lines = solution_lines(result)
+        first = [line for line in lines if line.startswith("So, looking ahead")]
+        rest = [line for line in lines if line not in first]
+        return [
+            line.replace("So, looking ahead, the", "By backward induction, the") for line in first
+        ] + rest
 
     def batch(
         self,
