@@ -10,6 +10,9 @@ text (``pdftotext``) and its structure (pages, tags, outline; more in
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
@@ -26,7 +29,8 @@ from sim.documents.files import (
     report_format,
     write_report,
 )
-from sim.documents.layout import sweep_figures
+from sim.documents.layout import report_document, sweep_figures
+from sim.documents.model import Figure, document_blocks
 from sim.documents.svg import inline_svg
 from sim.documents.sweep_words import exact_value
 from sim.errors import OutputExistsError, ScenarioError, UsageError
@@ -272,18 +276,21 @@ def test_regime_tables_in_words() -> None:
     assert first.parts[0].regimes[0].description == "Ease / Resume is the only equilibrium."
     assert "April peak (1.45)" in first.parts[0].regimes[-1].markers
     assert "Liberation Day (0.54)" in first.parts[0].regimes[2].markers
+    # one regime table (with its header row) per analysis part of each sweep
+    parts = [part for sweep in report.sweeps for part in sweep.parts]
     header_rows = [r for r in regime_rows if r[0] == "Regime"]
-    assert len(header_rows) == 3
-    assert sum(len(s.regimes) for s in report.sweeps) == len(regime_rows) - 3
+    assert len(header_rows) == len(parts)
+    assert sum(len(part.regimes) for part in parts) == len(regime_rows) - len(parts)
     # the security-cost sweep: Ease stops being a best reply to Resume at K = 2R/3 = 40/3
-    second = report.sweeps[1]
+    second = report.sweeps[1].parts[0]
     assert any("40/3 ≈ 13.33" in b for b in second.boundaries)
     # the 2-D map: regimes listed with their share, and where they meet
     third = report.sweeps[2]
     assert len(third.result.axes) == 2
-    assert all("% of the grid" in r.where or "under 0.1%" in r.where for r in third.regimes)
-    assert third.meetings
-    assert all(len(row) == 4 for row in third.meetings)
+    nash_map = third.parts[0]
+    assert all("% of the grid" in r.where or "under 0.1%" in r.where for r in nash_map.regimes)
+    assert nash_map.meetings
+    assert all(len(row) == 4 for row in nash_map.meetings)
 
 
 def test_one_inline_svg_per_sweep_and_no_external_reference() -> None:
@@ -329,7 +336,8 @@ def test_caveats_cover_multiple_equilibria_and_degenerate_points() -> None:
     assert report.caveats[0].startswith(ILLUSTRATIVE_CAVEAT)
     assert "Several equilibria" in caveats
     assert "degenerate" in caveats
-    assert any("degenerate games" in n for s in report.sweeps for n in s.notes)
+    notes = [n for s in report.sweeps for n in (*s.notes, *(x for p in s.parts for x in p.notes))]
+    assert any("degenerate games" in n for n in notes)
 
 
 # --------------------------------------------------------------------------------------
@@ -454,7 +462,7 @@ def test_boundary_ties_are_described_from_the_game_solved_there() -> None:
     from sim.analyses.nash_solution import solve_scenario
 
     report = report_of("rare-earths-for-chips")
-    first = report.sweeps[0].boundaries[0]
+    first = report.sweeps[0].parts[0].boundaries[0]
     assert first.startswith("At t_us = 0.1 (10%): ")
     assert "Exactly at this value there is a tie" not in first
     # what `tradegame solve rare-earths-for-chips --set t_us=0.1` finds: Ease / Resume
@@ -472,6 +480,7 @@ def test_boundary_ties_are_described_from_the_game_solved_there() -> None:
     # at K = 16 the whole set is one continuum of two pure equilibria
     assert (
         report.sweeps[1]
+        .parts[0]
         .boundaries[-1]
         .endswith(
             "Exactly at K = 16 the game is degenerate (some payoffs tie): its equilibria form a "
@@ -598,16 +607,31 @@ def test_hostile_pdf_shows_the_text_literally() -> None:
 def test_pdf_is_a4_tagged_and_short_enough() -> None:
     pdf = pdf_of("rare-earths-for-chips")
     assert pdf.startswith(b"%PDF")
-    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
-    assert boxes
-    assert all(abs(float(w) - 595.28) < 1 and abs(float(h) - 841.89) < 1 for w, h in boxes)
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) is needed to read the page boxes")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(pdf)
+        info = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", "999", str(path)],
+            capture_output=True,
+            check=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    # Typst keeps the page objects in compressed object streams: read the boxes from poppler
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE)
+    assert sizes
+    assert all(abs(float(w) - 595.28) < 1 and abs(float(h) - 841.89) < 1 for w, h in sizes)
     # 13 pages before the typesetting change, one of them 70 % blank
-    assert len(boxes) <= 10
-    assert b"/StructTreeRoot" in pdf
-    assert re.search(rb"/MarkInfo\s*<<\s*/Marked true", pdf)
-    # one figure element per sweep in the tag tree, each with alternative text
-    figures = re.findall(rb"/S /Figure|/S/Figure", pdf)
-    assert len(figures) == len(report_of("rare-earths-for-chips").sweeps)
+    assert len(sizes) <= 10
+    assert "Tagged:         yes" in info
+    # one figure element per figure of the document in the tag tree, each with alternative text
+    document = report_document(report_of("rare-earths-for-chips"), figures_of("rare-earths-for-chips"))
+    drawn = [block for block in document_blocks(document) if isinstance(block, Figure)]
+    assert drawn and all(block.alt for block in drawn)
+    tagged = re.findall(rb"/S\s*/Figure", pdf)
+    assert len(tagged) == len(drawn)
 
 
 def test_pdf_is_byte_identical_on_rerun() -> None:
