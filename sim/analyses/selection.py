@@ -18,7 +18,7 @@ analysis states what four selection ideas say, each with what it assumes (see
 A sweep's regime label is the risk-dominant equilibrium; its continuous values are, for 2x2
 games, the basin shares of each strict equilibrium under the two-population replicator
 dynamics from a grid of interior starts (:func:`sim.games.dynamics_flow.basin_codes`, exact),
-and, for every game, the largest total payoff of a correlated equilibrium
+and, for larger games, the largest total payoff of a correlated equilibrium
 (:func:`sim.games.correlated_stack.correlated_stack`).
 
 The scenario declares the analysis with a ``[selection]`` table::
@@ -276,10 +276,11 @@ class SelectionAnalysis(Analysis):
             for i in range(2):
                 for j in range(2):
                     values[f"basin_{i}_{j}"] = basins.share(cell_code(i, j, 2))
-        from sim.games.correlated_stack import correlated_stack
+        elif not refine:
+            from sim.games.correlated_stack import correlated_stack
 
-        # One block-diagonal LP for all points: the most a shared signal can give both sides.
-        if not refine:
+            # One block-diagonal LP for all points: the most a shared signal gives both sides
+            # (only without basin lines: a payoff and a share do not share one axis).
             values["correlated_max_welfare"] = correlated_stack(A, B).values["max_welfare"]
         return Batch(
             label=label_id.reshape(-1).astype(np.int64),
