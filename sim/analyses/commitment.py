@@ -89,8 +89,12 @@ class CommitmentAnalysis(Analysis):
         k, r, v1, tie1 = pure_commitment_stack(At, Bt)
         keys = [(int(a), int(b), int(c), int(d)) for a, b, c, d in zip(i, j, k, r, strict=True)]
         label, labels = distinct_labels(keys)
-        mixed0 = np.array([mixed_commitment_value(a, b) for a, b in zip(A, B, strict=True)])
-        mixed1 = np.array([mixed_commitment_value(a, b) for a, b in zip(At, Bt, strict=True)])
+        if refine:
+            # Locating a boundary reads labels only; the LPs would dominate its cost.
+            mixed0 = mixed1 = np.full(A.shape[0], np.nan)
+        else:
+            mixed0 = np.array([mixed_commitment_value(a, b) for a, b in zip(A, B, strict=True)])
+            mixed1 = np.array([mixed_commitment_value(a, b) for a, b in zip(At, Bt, strict=True)])
         values = {
             "row_pure": v0.astype(np.float64),
             "row_mixed": mixed0,
