@@ -305,20 +305,24 @@ def check_output_folder(folder: Path, *, overwrite: bool) -> None:
         If the place cannot be written to at all.
     """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise OutputExistsError(f"{folder}: this is a file, not a folder; choose a folder name")
     try:
+        # exists() raises (rather than answers False) for a name that is too long.
+        if folder.exists() and not folder.is_dir():
+            raise OutputExistsError(f"{folder}: this is a file, not a folder; choose a folder name")
         occupied = folder.is_dir() and any(folder.iterdir())
     except OSError as error:
-        raise output_error(folder, error, "cannot read the folder") from None
+        raise output_error(folder, error, "cannot use the folder") from None
     if occupied and not overwrite:
         raise OutputExistsError(
             f"{folder}: the folder already exists and is not empty; choose a new folder, "
             "or add --overwrite to replace the result in it"
         )
-    parent = folder.parent if not folder.exists() else folder
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
+    try:
+        parent = folder.parent if not folder.exists() else folder
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+    except OSError as error:
+        raise output_error(folder, error, "cannot use the folder") from None
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(
             f"{folder}: cannot write there (permission denied or read-only); "
