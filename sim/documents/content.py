@@ -529,13 +529,15 @@ def _sweep_glance(scenario: Scenario, sweep: SweepSection) -> list[str]:
             span = f"from {exact_value(axis.start)} to {exact_value(axis.stop)}"
             if part.boundary_values:
                 values = join_and([exact_value(v) for v in part.boundary_values])
+                changes = "a change" if len(part.boundary_values) == 1 else "changes"
                 points.append(
-                    f"Sweep {sweep.number}{at}: as {phrase} goes {span}, {what} change at "
+                    f"Sweep {sweep.number}{at}: as {phrase} goes {span}, there "
+                    f"{'is' if changes == 'a change' else 'are'} {changes} in {what} at "
                     f"{axis.name} = {values}: {len(part.regimes)} regimes."
                 )
             else:
                 points.append(
-                    f"Sweep {sweep.number}{at}: {what} stay the same for every value of "
+                    f"Sweep {sweep.number}{at}: no change in {what} for any value of "
                     f"{phrase} {span}."
                 )
         else:

@@ -348,9 +348,7 @@ def _part_blocks(
         )
     if not part.boundaries and not part.meetings:
         blocks.append(
-            Paragraph(
-                plain(f"No boundary: {part.changes_what} stay the same over the whole sweep.")
-            )
+            Paragraph(plain(f"No boundary: no change in {part.changes_what} over the whole sweep."))
         )
     if not brief:
         blocks += [Callout(plain(note)) for note in part.notes]

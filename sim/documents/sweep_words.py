@@ -230,8 +230,7 @@ def _part_notes(part: AnalysisSweep) -> tuple[str, ...]:
     if ties:
         text = (
             f"{ties:,} of the {part.n_points:,} grid points lie exactly on a tie (on a boundary "
-            f"or very near one); there {part.analysis.changes_what} differ from those on either "
-            "side."
+            "or very near one); there the result differs from the results on either side."
         )
         if len(part.axes) == 2:
             text += " The map shows them in grey and the table leaves them out."
