@@ -122,11 +122,12 @@ def probability(p: float) -> str:
 
     Examples
     --------
-    >>> probability(0.5), probability(1 / 12), probability(0.123456)
-    ('1/2 (50%)', '1/12 (8.3%)', '12.3%')
+    >>> probability(0.5), probability(1 / 12), probability(0.123456), probability(-1e-12)
+    ('1/2 (50%)', '1/12 (8.3%)', '12.3%', '0%')
     """
     p = float(p)
-    text = f"{100 * p:.1f}".rstrip("0").rstrip(".") + "%"
+    percent_value = round(100 * p, 1) + 0.0  # + 0.0: a rounding error below zero is not "-0%"
+    text = f"{percent_value:.1f}".rstrip("0").rstrip(".") + "%"
     fraction = Fraction(p).limit_denominator(SIMPLE_DENOMINATOR)
     if 0 < fraction < 1 and abs(float(fraction) - p) < 1e-9:
         return f"{fraction.numerator}/{fraction.denominator} ({text})"
