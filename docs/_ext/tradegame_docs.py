@@ -209,6 +209,19 @@ def exit_codes_markdown() -> str:
 #: generator refuses a note for a field the schema no longer has, and a field with neither a
 #: description nor a note, so this table and the schema cannot drift apart.
 FIELD_NOTES: dict[str, str] = {
+    # [tree]: a game in extensive form (sim/analyses/sequential.py, sim/games/trees.py).
+    "tree.root": "name of the node where the game starts",
+    "tree.nodes": "one `[[tree.nodes]]` table per node: decision nodes, chance nodes and leaves",
+    "tree.nodes[].name": "unique name of the node, used in `root` and `children`",
+    "tree.nodes[].player": "id of the player who moves at this decision node",
+    "tree.nodes[].chance": "`true` for a chance node (nature moves with `probabilities`)",
+    "tree.nodes[].actions": "labels of the moves at this node, one per child",
+    "tree.nodes[].children": "names of the nodes the moves lead to, in the order of `actions`",
+    "tree.nodes[].probabilities": "a chance node's probability of each move (numbers or formulas)",
+    "tree.nodes[].infoset": "information set: nodes with the same name look alike to the player",
+    "tree.nodes[].when": "how a strategy names this situation, e.g. `if eased` (default: the "
+    "other side's moves just seen)",
+    "tree.nodes[].payoffs": "a leaf's payoff to each player, by player id (numbers or formulas)",
     "title": "one-line title shown by `list`, `show`, `solve` and in figures",
     "summary": "two or three sentences: what the game is about",
     "sources": "where the numbers and the story come from, one entry per source",
