@@ -12,8 +12,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 TRADEGAME = shutil.which("tradegame") or "tradegame"
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "rare-earths-for-chips.toml"
 DOLLARS = "Pay $5 (50%) or $6"
@@ -60,11 +58,6 @@ def test_names_reach_the_terminal_and_the_csv_unchanged(tmp_path: Path) -> None:
     assert "Pay $5 (50%) or $6" in svg
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sim/figures: matplotlib's 'Glyph missing from font' UserWarning for emoji reaches "
-    "stderr and the glyph is not drawn (reported to the lead)",
-)
 def test_emoji_names_draw_without_warnings(tmp_path: Path) -> None:
     path = _scenario(tmp_path, EMOJI, "Resume")
     swept = _run("sweep", path, "--vary", "t_us=0:1.5:16", "-o", tmp_path / "out")

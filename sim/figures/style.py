@@ -10,6 +10,7 @@ a strategy called "Pay $5 or $6" reads exactly so. Files are byte-identical on r
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
@@ -109,7 +110,11 @@ def render(draw: Callable[[], Figure], fmt: str = "svg", *, style: str = "slides
     """The figure made by ``draw()`` (under ``style``) as ``svg``, ``png`` or ``pdf`` bytes."""
     if fmt not in METADATA:
         raise ValueError(f"unknown figure format {fmt!r}")
-    with style_context(style):
+    with style_context(style), warnings.catch_warnings():
+        # matplotlib's own notes are not for a reader: a character the fonts lack (an emoji
+        # in a strategy's name) is drawn as a box, and a crowded layout still draws.
+        warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
+        warnings.filterwarnings("ignore", message=r"constrained_layout not applied")
         fig = draw()
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, metadata=METADATA[fmt], dpi=DPI[style])
