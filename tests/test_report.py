@@ -627,7 +627,9 @@ def test_pdf_is_a4_tagged_and_short_enough() -> None:
     assert len(sizes) <= 10
     assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
     # one figure element per figure of the document in the tag tree, each with alternative text
-    document = report_document(report_of("rare-earths-for-chips"), figures_of("rare-earths-for-chips"))
+    document = report_document(
+        report_of("rare-earths-for-chips"), figures_of("rare-earths-for-chips")
+    )
     drawn = [block for block in document_blocks(document) if isinstance(block, Figure)]
     assert drawn and all(block.alt for block in drawn)
     tagged = re.findall(rb"/S\s*/Figure", pdf)
