@@ -17,6 +17,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from sim.words.numbers import number
 
@@ -52,7 +53,7 @@ class RunSpec:
     flags: tuple[tuple[str, str | None], ...] = field(default=())
 
     @staticmethod
-    def set_items(values: Mapping[str, float]) -> tuple[tuple[str, str], ...]:
+    def set_items(values: Mapping[str, float | Fraction]) -> tuple[tuple[str, str], ...]:
         """``--set`` items of parameter values written in the one number style."""
         return tuple((name, number(v, 12)) for name, v in values.items())
 

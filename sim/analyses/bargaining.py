@@ -186,7 +186,7 @@ register_table(
 # From the table to the core's options
 
 
-def _exact_env(scenario: Scenario, values: Mapping[str, float]) -> dict[str, Fraction]:
+def _exact_env(scenario: Scenario, values: Mapping[str, float | Fraction]) -> dict[str, Fraction]:
     env = scenario.default_exact_values()
     for name, value in values.items():
         env[name] = value if isinstance(value, Fraction) else Fraction(value)
@@ -335,7 +335,7 @@ class BargainingAnalysis(Analysis):
     def point(
         self,
         scenario: Scenario,
-        values: Mapping[str, float],
+        values: Mapping[str, float | Fraction],
         options: PointOptions | None = None,
         *,
         with_movements: bool = True,
@@ -395,7 +395,9 @@ class BargainingAnalysis(Analysis):
             ),
         )
 
-    def _movements(self, scenario: Scenario, values: Mapping[str, float]) -> tuple[Movement, ...]:
+    def _movements(
+        self, scenario: Scenario, values: Mapping[str, float | Fraction]
+    ) -> tuple[Movement, ...]:
         """The Nash and Rubinstein solutions at both ends of each 1-D report sweep (the
         report's sentences on direction: "as dependence rises, China pays less")."""
         from sim.sweeps.grid import parse_vary

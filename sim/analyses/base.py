@@ -28,6 +28,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 import numpy as np
@@ -262,7 +263,10 @@ class Analysis(ABC):
 
     @abstractmethod
     def point(
-        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+        self,
+        scenario: Scenario,
+        values: Mapping[str, float | Fraction],
+        options: PointOptions | None = None,
     ) -> PointResult:
         """The full result at one parameter point (exact where the payoffs are rational)."""
 
@@ -283,7 +287,9 @@ class Analysis(ABC):
         """A second sentence about a regime's label for reports (default: none)."""
         return ""
 
-    def boundary_detail(self, scenario: Scenario, values: Mapping[str, float]) -> str | None:
+    def boundary_detail(
+        self, scenario: Scenario, values: Mapping[str, float | Fraction]
+    ) -> str | None:
         """What holds exactly at a boundary, solved at ``values`` (default: nothing to add)."""
         return None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,7 +60,10 @@ class CommitmentAnalysis(Analysis):
     changes_what = "what the leaders commit to"
 
     def point(
-        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+        self,
+        scenario: Scenario,
+        values: Mapping[str, float | Fraction],
+        options: PointOptions | None = None,
     ) -> CommitmentResult:
         """The commitment table at ``values``, in exact arithmetic."""
         from sim.games.commitment import commitment_table

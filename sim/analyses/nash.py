@@ -10,6 +10,7 @@ enumeration of :mod:`sim.solver` (von Stengel 2007; Avis, Rosenberg, Savani and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -146,7 +147,10 @@ class NashAnalysis(Analysis):
     rows_key = "equilibria"
 
     def point(
-        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+        self,
+        scenario: Scenario,
+        values: Mapping[str, float | Fraction],
+        options: PointOptions | None = None,
     ) -> ScenarioSolution:
         """The game at one point solved in full (:mod:`sim.analyses.nash_solution`)."""
         from sim.analyses.nash_solution import solve_scenario
@@ -171,7 +175,9 @@ class NashAnalysis(Analysis):
 
         return who_mixes(label, info)  # type: ignore[arg-type]
 
-    def boundary_detail(self, scenario: Scenario, values: Mapping[str, float]) -> str | None:
+    def boundary_detail(
+        self, scenario: Scenario, values: Mapping[str, float | Fraction]
+    ) -> str | None:
         """The equilibria of the degenerate game exactly at the boundary."""
         from sim.words.explain_nash_report import equilibria_at
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ class ScenarioSolution:
     """A scenario solved at one parameter point, with the analysis a class would discuss."""
 
     scenario: Scenario
-    values: Mapping[str, float]
+    values: Mapping[str, float | Fraction]
     A: np.ndarray
     B: np.ndarray
     solution: GameSolution
@@ -123,7 +124,7 @@ def equilibrium_label(scenario: Scenario, row: np.ndarray, col: np.ndarray) -> s
 
 def solve_scenario(
     scenario: Scenario,
-    overrides: Mapping[str, float] | None = None,
+    overrides: Mapping[str, float | Fraction] | None = None,
     *,
     method: str = "enumeration",
 ) -> ScenarioSolution:
@@ -169,7 +170,7 @@ def solve_scenario(
     )
 
 
-def _float(value: float) -> float:
+def _float(value: float | Fraction) -> float:
     # JSON readers should see 4.4, not 4.3999999999999995.
     return float(f"{float(value):.12g}")
 

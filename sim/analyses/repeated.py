@@ -346,7 +346,10 @@ class RepeatedAnalysis(Analysis):
         return PointText(names, strategies)
 
     def point(
-        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+        self,
+        scenario: Scenario,
+        values: Mapping[str, float | Fraction],
+        options: PointOptions | None = None,
     ) -> RepeatedPoint:
         """The deal at one point, exact where the payoffs are rational."""
         from sim.games.repeated import analyse_repeated

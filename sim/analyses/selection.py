@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -185,7 +186,10 @@ class SelectionAnalysis(Analysis):
         return None
 
     def point(
-        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+        self,
+        scenario: Scenario,
+        values: Mapping[str, float | Fraction],
+        options: PointOptions | None = None,
     ) -> SelectionPoint:
         """Every selection fact at ``values``: exact where the payoffs are rational."""
         from fractions import Fraction

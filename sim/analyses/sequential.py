@@ -345,7 +345,10 @@ class SequentialAnalysis(Analysis):
         return cached[1]
 
     def point(
-        self, scenario: Scenario, values: Mapping[str, float], options: PointOptions | None = None
+        self,
+        scenario: Scenario,
+        values: Mapping[str, float | Fraction],
+        options: PointOptions | None = None,
     ) -> SequentialResult:
         """Backward induction at ``values`` (exact: parameter values as written)."""
         from sim.games.trees_solve import solve_tree

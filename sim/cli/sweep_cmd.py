@@ -176,8 +176,8 @@ def sweep(
     finally:
         bar.close()
     for part in done.result.parts.values():
-        for note in part.notes:
-            warn(note)
+        for text in part.warnings:  # also among the notes of the summary and the files
+            warn(text)
     if json_output:
         document = summary_document(done.result)
         document["output"] = {"folder": str(output), "files": [p.name for p in done.written]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from sim.analyses import choose_analyses
@@ -18,7 +19,7 @@ class SolveOutput:
     """A scenario solved at one point by each chosen analysis (the first is the primary)."""
 
     scenario: Scenario
-    values: Mapping[str, float]
+    values: Mapping[str, float | Fraction]
     analyses: tuple[Analysis, ...]
     results: Mapping[str, PointResult]
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from sim import __version__
 from sim.analyses import default_analyses
@@ -149,7 +150,7 @@ class Report:
 
     scenario: Scenario
     solved: ScenarioSolution
-    overrides: Mapping[str, float]
+    overrides: Mapping[str, float | Fraction]
     at_a_glance: tuple[str, ...]
     players: str
     parameters: tuple[ParameterRow, ...]
@@ -220,7 +221,9 @@ class Report:
 # --------------------------------------------------------------------------------------
 
 
-def _parameter_rows(scenario: Scenario, values: Mapping[str, float]) -> tuple[ParameterRow, ...]:
+def _parameter_rows(
+    scenario: Scenario, values: Mapping[str, float | Fraction]
+) -> tuple[ParameterRow, ...]:
     rows = []
     for name, p in scenario.parameters.items():
         rows.append(
@@ -281,7 +284,7 @@ def _equilibria_words(solved: ScenarioSolution) -> str:
 
 
 def _marker_rows(
-    scenario: Scenario, overrides: Mapping[str, float]
+    scenario: Scenario, overrides: Mapping[str, float | Fraction]
 ) -> tuple[tuple[MarkerRow, ...], tuple[str, ...]]:
     rows = []
     warnings = []
@@ -305,7 +308,7 @@ def _marker_rows(
 
 def build_report(
     scenario: Scenario,
-    overrides: Mapping[str, float] | None = None,
+    overrides: Mapping[str, float | Fraction] | None = None,
     *,
     vary: Sequence[str] | None = None,
     command: str = "",
@@ -410,7 +413,7 @@ def build_report(
 
 def _analysis_sections(
     scenario: Scenario,
-    values: Mapping[str, float],
+    values: Mapping[str, float | Fraction],
     analyses: Sequence[Analysis],
     *,
     short: bool,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from sim.documents.content import Report, build_report
@@ -138,7 +139,7 @@ def write_report(
     scenario: Scenario,
     path: Path,
     *,
-    overrides: Mapping[str, float] | None = None,
+    overrides: Mapping[str, float | Fraction] | None = None,
     vary: Sequence[str] | None = None,
     short: bool = False,
     overwrite: bool = False,

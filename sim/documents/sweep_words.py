@@ -13,7 +13,6 @@ in the report as on the command line.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.errors import ScenarioError, UsageError
+from sim.run import RunSpec
 from sim.scenario import Parameter, Scenario
 from sim.words.numbers import SIMPLE_DENOMINATOR, number, share
 from sim.words.numbers import exact as exact_value
@@ -37,7 +37,7 @@ Progress = Callable[[int, int], None]
 
 #: One planned sweep: its ``--vary`` specs, title, fixed values, notes, and whether it comes
 #: from the scenario file (so that a failure names the file's table).
-SweepPlan = tuple[list[str], str | None, dict[str, float], list[str], bool]
+SweepPlan = tuple[list[str], str | None, dict[str, float | Fraction], list[str], bool]
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class SweepSection:
     order: str = ""  # how outcomes are written: row player's strategy / column player's
 
 
-def value_text(parameter: Parameter | None, value: float) -> str:
+def value_text(parameter: Parameter | None, value: float | Fraction) -> str:
     """``0.3 (30%)`` for a fraction, ``13.33 USD bn/yr`` for other units, else the number."""
     return unit_value(value, parameter.unit if parameter is not None else "")
 
@@ -287,7 +287,7 @@ def sweep_section(
     number_: int,
     specs: Sequence[str],
     title: str | None,
-    fixed: Mapping[str, float],
+    fixed: Mapping[str, float | Fraction],
     notes: Sequence[str],
     progress: Progress | None,
     *,
@@ -341,12 +341,13 @@ def sweep_section(
         parts.append(
             PartSection(**{**words.__dict__, "alt_text": alt})  # frozen: rebuilt with its alt
         )
-    argv = ["tradegame", "sweep", _scenario_ref(scenario)]
-    for spec in (a.spec for a in axes):
-        argv += ["--vary", spec]
-    for k in changed:
-        argv += ["--set", f"{k}={others[k]:g}"]
-    argv += ["-o", f"sweep-{number_}"]
+    run = RunSpec(
+        "sweep",
+        _scenario_ref(scenario),
+        vary=tuple(a.spec for a in axes),
+        set=RunSpec.set_items({k: others[k] for k in changed}),
+        output=f"sweep-{number_}",
+    )
     return SweepSection(
         number=number_,
         title=section_title,
@@ -356,7 +357,7 @@ def sweep_section(
         result=result,
         parts=tuple(parts),
         notes=tuple(notes),
-        command=shlex.join(argv),
+        command=run.command_line(),
         order=outcome_order(scenario),
     )
 
@@ -386,7 +387,7 @@ def _scenario_ref(scenario: Scenario) -> str:
 
 
 def sweep_plan(
-    scenario: Scenario, overrides: Mapping[str, float], vary: Sequence[str] | None
+    scenario: Scenario, overrides: Mapping[str, float | Fraction], vary: Sequence[str] | None
 ) -> list[SweepPlan]:
     """(specs, title, fixed values, notes, from the scenario file) for each sweep to run."""
     if vary:

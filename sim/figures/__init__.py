@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from sim.figures.identity import Identities
 from sim.figures.style import style_context
-from sim.sweeps.result import SweepResult
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SweepResult at run time would be circular (sweeps -> analyses -> figures)
     from matplotlib.figure import Figure
+
+    from sim.sweeps.result import SweepResult
 
 
 def sweep_figure(

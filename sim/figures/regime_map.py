@@ -93,8 +93,14 @@ def regime_map(
                 patch.set_label(f"hatch:{r.index}")
                 ax.add_patch(patch)
     # boundaries located by bisection along the grid lines
-    bx = [b.value if b.parameter == ax_x.name else b.where[ax_x.name] for b in part.boundaries]
-    by = [b.value if b.parameter == ax_y.name else b.where[ax_y.name] for b in part.boundaries]
+    bx = [
+        float(b.value) if b.parameter == ax_x.name else float(b.where[ax_x.name])
+        for b in part.boundaries
+    ]
+    by = [
+        float(b.value) if b.parameter == ax_y.name else float(b.where[ax_y.name])
+        for b in part.boundaries
+    ]
     if bx:
         ax.scatter(
             bx, by, s=3 * scale, color="black", linewidths=0, label="boundary points", zorder=3

@@ -10,13 +10,14 @@ rows joined with one masked gather (:func:`join_rows`), so nothing loops over ro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
 _SIGNIFICANT = 12
 
 
-def format_float(x: float) -> str:
+def format_float(x: float | Fraction) -> str:
     """A float as fixed text: 12 significant digits, shortest repr (``0.1``, ``1e-05``).
 
     Rounding first makes files identical across runs even when the last bits of a result
@@ -28,7 +29,7 @@ def format_float(x: float) -> str:
     return repr(value)
 
 
-def round_float(x: float) -> float:
+def round_float(x: float | Fraction) -> float:
     """The float that :func:`format_float` prints (for JSON documents built as dicts)."""
     return float(format_float(x))
 

@@ -79,7 +79,7 @@ def point_problems(scenario: Scenario) -> list[str]:
             problems.append(f"{error.message} (at marker {index + 1}, {marker.name!r})")
     for index, sweep in enumerate(scenario.report_sweeps):
         axes = [_grid(text) for text in sweep.vary]
-        env: dict[str, float | np.ndarray] = dict(sweep.set)
+        env: dict[str, float | Fraction | np.ndarray] = dict(sweep.set)
         mesh = np.meshgrid(*(values for _, values in axes), indexing="ij")
         for (name, _), values in zip(axes, mesh, strict=True):
             env[name] = values.reshape(-1)

@@ -120,7 +120,7 @@ class Marker:
     """A named point in parameter space, e.g. the Geneva truce at ``t_us = 0.30``."""
 
     name: str
-    values: Mapping[str, float]
+    values: Mapping[str, float | Fraction]
     date: str | None = None
     note: str | None = None
     exact: Mapping[str, Fraction] | None = field(default=None, repr=False)
@@ -136,7 +136,7 @@ class ReportSweep:
     """A sweep a scenario asks its report to show (``[[report.sweeps]]``)."""
 
     vary: tuple[str, ...]
-    set: Mapping[str, float] = field(default_factory=dict)
+    set: Mapping[str, float | Fraction] = field(default_factory=dict)
     title: str | None = None
     exact: Mapping[str, Fraction] | None = field(default=None, repr=False)
 
@@ -242,10 +242,10 @@ class Scenario:
         raise ParameterValueError(name, None, problem, option)
 
     def strategy_vars(
-        self, values: Mapping[str, float] | None = None
+        self, values: Mapping[str, float | Fraction] | None = None
     ) -> tuple[dict[str, tuple[float, ...]], dict[str, tuple[float, ...]]]:
         """Each player's per-strategy variables at ``values`` (defaults for missing ones)."""
-        full = self.default_values()
+        full: dict[str, float | Fraction] = dict(self.default_values())
         full.update(values or {})
         arrays = {name: np.asarray(v, dtype=float) for name, v in full.items()}
         out: list[dict[str, tuple[float, ...]]] = []
@@ -263,7 +263,9 @@ class Scenario:
 
     # --- payoffs -----------------------------------------------------------------------------
 
-    def payoffs(self, values: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def payoffs(
+        self, values: Mapping[str, float | Fraction] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Payoff matrices ``(A, B)`` of shape ``(m, n)`` at one parameter point.
 
         Parameters

@@ -35,7 +35,6 @@ from sim.errors import SolverError, UsageError
 from sim.solver.components import maximal_nash_subsets
 from sim.solver.enumeration import (
     ENUMERATION_MAX_SYSTEMS,
-    SolverInternalError,
     enumerate_equilibria,
     enumeration_is_practical,
     solve_games,
@@ -55,7 +54,6 @@ __all__ = [
     "Equilibrium",
     "EquilibriumTable",
     "GameSolution",
-    "SolverInternalError",
     "enumeration_is_practical",
     "fallback_warning",
     "lemke_howson_games",

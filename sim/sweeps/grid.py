@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -162,7 +163,7 @@ def _problem_of(error: UsageError, spec: str) -> str:
 
 
 def parse_grid(
-    specs: Sequence[str], scenario: Scenario, overrides: Mapping[str, float]
+    specs: Sequence[str], scenario: Scenario, overrides: Mapping[str, float | Fraction]
 ) -> tuple[GridAxis, ...]:
     """Parse the grid specs of one sweep (one or two) and check that they fit together."""
     if not specs:

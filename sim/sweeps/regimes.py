@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.analyses.base import Label
+if TYPE_CHECKING:  # run-time import would be circular (analyses -> figures -> sweeps)
+    from sim.analyses.base import Label
 
 
 class LabelIndex:
@@ -74,7 +77,7 @@ class Boundary:
     before: Label
     after: Label
     tie: Label | None = None
-    where: Mapping[str, float] = field(default_factory=dict)
+    where: Mapping[str, float | Fraction] = field(default_factory=dict)
     exact: bool = False
 
 
@@ -117,7 +120,7 @@ class TiePoint:
     parameter: str
     value: float
     label: Label
-    where: Mapping[str, float] = field(default_factory=dict)
+    where: Mapping[str, float | Fraction] = field(default_factory=dict)
 
 
 def regimes_1d(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +169,9 @@ class AnalysisSweep:
         Number of grid points solved in exact rational arithmetic.
     notes
         Plain-words remarks for the reader.
+    warnings
+        Those of ``notes`` that warn about the result itself (e.g. a method that may not
+        list every equilibrium); the command line also prints them on stderr.
     """
 
     analysis: Analysis
@@ -186,6 +190,7 @@ class AnalysisSweep:
     sample: np.ndarray | None = None
     exact_points: int = 0
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -260,7 +265,7 @@ class SweepResult:
 
     scenario: Scenario
     axes: tuple[GridAxis, ...]
-    fixed: Mapping[str, float]
+    fixed: Mapping[str, float | Fraction]
     parts: Mapping[str, AnalysisSweep]
     notes: tuple[str, ...] = field(default=())
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +173,7 @@ def _resolution_notes(axes: Sequence[GridAxis], exact: np.ndarray) -> tuple[str,
 def run_sweep(
     scenario: Scenario,
     axes: Sequence[GridAxis],
-    overrides: Mapping[str, float] | None = None,
+    overrides: Mapping[str, float | Fraction] | None = None,
     *,
     analyses: Sequence[Analysis] | None = None,
     progress: Progress | None = None,
@@ -311,5 +312,6 @@ def run_sweep(
             sample=sample if c.spilled is not None else None,
             exact_points=int(np.count_nonzero(c.exact)),
             notes=(*analysis.sweep_notes(scenario), *_resolution_notes(axes, c.exact)),
+            warnings=analysis.sweep_notes(scenario),
         )
     return SweepResult(scenario=scenario, axes=axes, fixed=fixed, parts=parts)

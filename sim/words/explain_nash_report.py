@@ -8,6 +8,7 @@ the boundary value as printed (so the sentence says what ``tradegame solve --set
 from __future__ import annotations
 
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from sim.words.nash import Signature, sorted_pairs
@@ -37,7 +38,7 @@ def who_mixes(signature: Signature, info: Scenario) -> str:
     return f"{label}: {'; '.join(mixed)}."
 
 
-def equilibria_at(scenario: Scenario, values: Mapping[str, float]) -> str | None:
+def equilibria_at(scenario: Scenario, values: Mapping[str, float | Fraction]) -> str | None:
     """``"Exactly there the game is degenerate (some payoffs tie): ..."``, or ``None`` when the
     game solved at ``values`` is not degenerate (the tie was not hit) or cannot be solved."""
     from sim.analyses.nash_solution import solve_scenario

@@ -33,7 +33,7 @@ FRACTION_UNITS = frozenset({"fraction", "share"})
 SIMPLE_DENOMINATOR = 24
 
 
-def number(value: float, significant: int = 4) -> str:
+def number(value: float | Fraction, significant: int = 4) -> str:
     """A payoff or parameter value in short readable form: ``7.5``, ``-42.64``, ``0.3333``.
 
     At most ``significant`` significant digits and 4 decimals; whole numbers print without a
@@ -57,12 +57,12 @@ def number(value: float, significant: int = 4) -> str:
     return text
 
 
-def percent(fraction_value: float) -> str:
+def percent(fraction_value: float | Fraction) -> str:
     """A fraction as a percentage with up to 4 significant digits: ``0.3`` -> ``30%``."""
     return f"{number(100 * float(fraction_value))}%"
 
 
-def value(x: float, unit: str = "") -> str:
+def value(x: float | Fraction, unit: str = "") -> str:
     """A parameter value with its unit: ``0.3 (30%)`` for fractions, ``13.33 USD bn/yr``."""
     text = number(x)
     if unit in FRACTION_UNITS:
@@ -70,7 +70,7 @@ def value(x: float, unit: str = "") -> str:
     return f"{text} {unit}" if unit else text
 
 
-def exact(x: float) -> str:
+def exact(x: float | Fraction) -> str:
     """A located boundary value: ``0.1``, ``16/3 ≈ 5.333``, ``0.518310``.
 
     Boundaries are accurate to about 1e-9, so a value within 1e-8 of a short decimal (up to 4
@@ -87,7 +87,7 @@ def exact(x: float) -> str:
     return f"{x:.6g}"
 
 
-def exact_value(x: float, unit: str = "") -> str:
+def exact_value(x: float | Fraction, unit: str = "") -> str:
     """A boundary value with its unit: ``0.5 (50%)``, ``16/3 ≈ 5.333 USD bn/yr``."""
     text = exact(x)
     if unit in FRACTION_UNITS:

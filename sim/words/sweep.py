@@ -6,13 +6,15 @@ against the parameter values, written in the one number style of :mod:`sim.words
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from sim.sweeps.regimes import Boundary, Regime
 from sim.sweeps.result import AnalysisSweep, SweepResult
 from sim.words.numbers import FRACTION_UNITS, exact_value, number, share
 from sim.words.phrases import join_and
 
 
-def value_text(part: AnalysisSweep, name: str, value: float) -> str:
+def value_text(part: AnalysisSweep, name: str, value: float | Fraction) -> str:
     """A located parameter value for text: ``0.5 (50%)``, ``16/3 ≈ 5.333``, ``0.518310``.
 
     Shares written as fractions show their percentage; other units are left to the axis
