@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from sim.analyses import default_analyses, get_analysis
+from sim.analyses.bargaining import BargainingAnalysis
 from sim.cli.app import app
 from sim.scenario import load_scenario
 from sim.sweeps.grid import parse_vary
@@ -24,7 +26,24 @@ from sim.words.numbers import number, percent
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "truce-bargaining.toml"
 
 
-def _reference(values: dict[str, float] | None = None) -> dict[str, object]:
+class Reference(TypedDict):
+    """The recomputed facts: threat-point cell and payoffs, deal payoffs, gains, US share."""
+
+    cell: tuple[int, int]
+    d: tuple[Fraction, Fraction]
+    deal: tuple[Fraction, Fraction]
+    gains: Fraction
+    us_share: Fraction
+
+
+def _bargaining() -> BargainingAnalysis:
+    """The bargaining analysis as the registry gives it (its concrete class, for the types)."""
+    analysis = get_analysis("bargaining")
+    assert isinstance(analysis, BargainingAnalysis)
+    return analysis
+
+
+def _reference(values: dict[str, float] | None = None) -> Reference:
     """Threat point = the unique pure equilibrium found by best replies; deal = Keep / Keep."""
     scenario = load_scenario("truce-bargaining")
     A, B = (np.asarray(M, dtype=object) for M in scenario.payoffs_exact(values or {}))
@@ -49,7 +68,8 @@ def test_truce_bargaining_is_declared_and_the_threat_point_is_the_trade_war() ->
     assert "bargaining" in [a.name for a in default_analyses(scenario)]
     ref = _reference()
     assert ref["cell"] == (1, 1)  # Snap back / Snap back
-    point = get_analysis("bargaining").point(scenario, {})
+    point = _bargaining().point(scenario, {})
+    assert point.result.disagreement_fact is not None
     assert point.result.disagreement_fact.cell == (1, 1)
     assert np.allclose([float(x) for x in point.result.disagreement], [float(x) for x in ref["d"]])
 
@@ -58,11 +78,12 @@ def test_truce_bargaining_is_declared_and_the_threat_point_is_the_trade_war() ->
 def test_nash_split_and_transfer_recomputed(values: dict[str, float]) -> None:
     scenario = load_scenario("truce-bargaining")
     ref = _reference(values)
-    point = get_analysis("bargaining").point(scenario, values)
+    point = _bargaining().point(scenario, values)
     d, deal, gains = ref["d"], ref["deal"], ref["gains"]
     nash = point.result.solution("nash")
     expected = [d[0] + gains / 2, d[1] + gains / 2]
     assert np.allclose([float(x) for x in nash.payoffs], [float(x) for x in expected])
+    assert nash.transfer is not None
     assert float(nash.transfer) == pytest.approx(float(deal[0] - expected[0]))
     alpha = Fraction(
         scenario.default_values()["alpha"] if "alpha" not in values else values["alpha"]
@@ -74,10 +95,12 @@ def test_nash_split_and_transfer_recomputed(values: dict[str, float]) -> None:
 def test_rubinstein_split_recomputed() -> None:
     scenario = load_scenario("truce-bargaining")
     ref = _reference()
-    point = get_analysis("bargaining").point(scenario, {})
+    point = _bargaining().point(scenario, {})
     rub = point.result.solution("rubinstein")
+    assert rub.gain_shares is not None
     assert float(rub.gain_shares[0]) == pytest.approx(float(ref["us_share"]))
     y = ref["deal"][0] - (ref["d"][0] + ref["us_share"] * ref["gains"])
+    assert rub.transfer is not None
     assert float(rub.transfer) == pytest.approx(float(y))
     assert float(rub.transfer) > 0  # the impatient US pays China (the brief's +29.7)
 
@@ -284,7 +307,7 @@ def test_feasible_set_figure_alt_text_and_reproducible_render() -> None:
     from sim.figures.style import render
 
     scenario = load_scenario("truce-bargaining")
-    analysis = get_analysis("bargaining")
+    analysis = _bargaining()
     point = analysis.point(scenario, {}, with_movements=False)
     (figure,) = analysis.point_figures(point)
     ref = _reference()
@@ -301,7 +324,7 @@ def test_solutions_with_equal_payoffs_share_one_sentence() -> None:
     """Under side payments the symmetric solutions split the gains equally (recomputed: the
     payoffs are equal), so they are named in one sentence; Rubinstein's differs."""
     scenario = load_scenario("truce-bargaining")
-    analysis = get_analysis("bargaining")
+    analysis = _bargaining()
     point = analysis.point(scenario, {}, with_movements=False)
     symmetric = [point.result.solution(c).payoffs for c in ("nash", "kalai_smorodinsky")]
     assert symmetric[0] == symmetric[1] != point.result.solution("rubinstein").payoffs
@@ -330,7 +353,7 @@ def test_brief_rho_us_ambiguity_moves_the_nash_transfer_by_half_of_it() -> None:
     low, high = _reference({"rho_us": 10.0}), _reference({"rho_us": 24.0})
     assert float(high["d"][0] - low["d"][0]) == pytest.approx(14.0)
 
-    def y(ref: dict[str, object]) -> float:
+    def y(ref: Reference) -> float:
         return float(ref["deal"][0] - (ref["d"][0] + ref["gains"] / 2))
 
     assert y(high) - y(low) == pytest.approx(-7.0)
@@ -350,7 +373,7 @@ def test_a_single_frontier_point_is_not_a_tie(tmp_path: Path) -> None:
     A, B = (np.asarray(M, dtype=object) for M in scenario.payoffs_exact({"K": 15.0}))
     others = [(i, j) for i in range(2) for j in range(2) if (i, j) != (0, 0)]
     assert all(A[0, 0] > A[c] and B[0, 0] > B[c] for c in others)
-    analysis = get_analysis("bargaining")
+    analysis = _bargaining()
     point = analysis.point(scenario, {"K": 15.0}, with_movements=False)
     assert len(point.result.frontier) == 1
     assert not any(s.tie for s in point.result.solutions)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -151,6 +151,11 @@ def midpoints(thresholds: Iterable[float], lo: float, hi: float) -> list[float]:
     """One point inside each interval that the thresholds cut ``[lo, hi]`` into."""
     cuts = sorted({lo, hi, *(t for t in thresholds if lo < t < hi)})
     return [(a + b) / 2 for a, b in itertools.pairwise(cuts)]
+
+
+def as_floats(values: Mapping[str, float | Fraction]) -> dict[str, float]:
+    """Parameter values (a marker's may be exact) as the floats the references here take."""
+    return {name: float(value) for name, value in values.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -542,7 +547,7 @@ def test_rare_earths_markers_fall_in_the_expected_regimes() -> None:
     markers = {marker.name: marker for marker in scenario.markers}
     v = scenario.default_values()
     for name, expected in (("Geneva truce", {(0, 0), (1, 1)}), ("April peak", {(2, 2)})):
-        values = {**v, **markers[name].values}
+        values = {**v, **as_floats(markers[name].values)}
         assert re_predicted_pure(scenario, values) == expected
         A, B = scenario.payoffs(values)
         assert pure_set(solve_game(A, B)) == expected
@@ -673,7 +678,7 @@ def test_tariff_ladder_default_face_cost_prisoners_dilemma_then_stag_hunt() -> N
     # The April steps (markers) lie above both thresholds: holding is the only equilibrium.
     for marker in scenario.markers:
         if marker.values["Delta"] > 1.1:
-            values = {**v, **marker.values}
+            values = {**v, **as_floats(marker.values)}
             assert ladder_predicted_pure(values) == {(0, 0)}
 
 

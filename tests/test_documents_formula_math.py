@@ -49,9 +49,12 @@ def read_back(node: MathNode) -> str:
         parts: list[str] = []
         previous: MathNode | None = None
         for item in node.items:
-            if previous is not None and not isinstance(previous, MathOperator):
-                if not isinstance(item, MathOperator):
-                    parts.append("*")  # terms side by side: a product
+            if (
+                previous is not None
+                and not isinstance(previous, MathOperator)
+                and not isinstance(item, MathOperator)
+            ):
+                parts.append("*")  # terms side by side: a product
             parts.append(read_back(item))
             previous = item
         return " ".join(parts)

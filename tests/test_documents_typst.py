@@ -21,7 +21,8 @@ from sim.documents.typst_markup import escape_markup, typst_string
 typst = pytest.importorskip("typst")
 
 #: Characters with a meaning in Typst markup or code, and text that is hard to typeset.
-SPECIAL = list("#$*_@<>[]{}()\\`'\"~-+=/.:;,!?%^&|0123456789 \n\t\r") + [
+SPECIAL = [
+    *"#$*_@<>[]{}()\\`'\"~-+=/.:;,!?%^&|0123456789 \n\t\r",
     "https://example.org/x",
     "//",
     "/*",
@@ -55,7 +56,7 @@ SPECIAL = list("#$*_@<>[]{}()\\`'\"~-+=/.:;,!?%^&|0123456789 \n\t\r") + [
 
 # any text a scenario can hold: TOML files are UTF-8, so no lone surrogates (category Cs)
 TEXT = st.lists(
-    st.sampled_from(SPECIAL) | st.characters(blacklist_categories=("Cs",)), max_size=25
+    st.sampled_from(SPECIAL) | st.characters(exclude_categories=["Cs"]), max_size=25
 ).map("".join)
 
 _BREAKS = "\n\r\t\x0b\x0c\x85\u2028\u2029"

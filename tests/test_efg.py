@@ -29,7 +29,7 @@ def same_tree(a: GameTree, b: GameTree) -> None:
 
 
 @pytest.mark.parametrize("make", [entry_game, tie_game])
-def test_round_trip_of_named_games(make) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_of_named_games(make) -> None:
     tree = make()
     same_tree(parse_efg(write_efg(tree)), tree)
 

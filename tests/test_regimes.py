@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from sim.analyses.base import Label
 from sim.analyses.nash import decode_support, support_codes, support_set_keys
 from sim.sweeps.boundaries import (
     Crossing,
@@ -132,7 +133,7 @@ def test_merge_keeps_changes_further_apart_than_the_tolerance() -> None:
 
 
 def test_trim_drops_boundary_at_the_sweep_end() -> None:
-    found = [(0.1 + 1e-10, TIE, A), (0.5, A, C)]
+    found: list[tuple[float, Label, Label]] = [(0.1 + 1e-10, TIE, A), (0.5, A, C)]
     assert trim_edge_slivers(found, 0.1, 1.0, 1e-6) == [(0.5, A, C)]
 
 

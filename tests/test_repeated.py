@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from fractions import Fraction
+from typing import cast
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.analyses import get_analysis
+from sim.analyses.repeated import RepeatedAnalysis
 from sim.games.repeated import analyse_repeated
 from sim.games.repeated_stack import repeated_stack
 from sim.games.repeated_types import (
@@ -93,6 +95,13 @@ def _pure_equilibria(A: list[list[int]], B: list[list[int]]) -> list[tuple[int, 
     ]
 
 
+def _repeated() -> RepeatedAnalysis:
+    """The repeated analysis as the registry gives it (its concrete class, for the types)."""
+    analysis = get_analysis("repeated")
+    assert isinstance(analysis, RepeatedAnalysis)
+    return analysis
+
+
 def _deviation_pays(
     A: list[list[int]],
     B: list[list[int]],
@@ -144,6 +153,7 @@ def test_critical_discount_matches_one_shot_deviations(
         # No discount below 1 works: even very patient sides deviate.
         assert _deviation_pays(A, B, (di, dj), cell, Fraction(999_999, 1_000_000))
         return
+    assert isinstance(star, Fraction)  # integer payoffs: exact
     eps = Fraction(1, 10**6)
     if star > 0:
         assert _deviation_pays(A, B, (di, dj), cell, max(star - eps, eps / 2))
@@ -198,7 +208,7 @@ def _scenario_c_thresholds(t: Fraction) -> tuple[Fraction | None, Fraction | Non
 def test_scenario_c_thresholds(t: str) -> None:
     """The analysis' delta* at each tariff is the larger of the two derived thresholds."""
     scenario = load_scenario("truce-repeated")
-    result = get_analysis("repeated").point(scenario, {"t_us": Fraction(t)}).result
+    result = _repeated().point(scenario, {"t_us": Fraction(t)}).result
     grim = result.strategy("grim")
     us, cn = _scenario_c_thresholds(Fraction(t))
     if us is None or cn is None:
@@ -216,7 +226,7 @@ def test_scenario_c_corrects_the_brief() -> None:
     punishment no longer hurts China (no credible threat)."""
     switch = (Fraction(1, 6) * 14 + 8) / 10
     assert switch == Fraction(31, 30)
-    analysis, scenario = get_analysis("repeated"), load_scenario("truce-repeated")
+    analysis, scenario = _repeated(), load_scenario("truce-repeated")
     below = analysis.point(scenario, {"t_us": switch - Fraction(1, 100)}).result.strategy("grim")
     above = analysis.point(scenario, {"t_us": switch + Fraction(1, 100)}).result.strategy("grim")
     assert below.binding == (0,)
@@ -231,8 +241,9 @@ def test_sweep_boundaries_exact_whatever_the_grid(n: int) -> None:
     """Boundaries of the grim case at t = 1/5 (threat credible), where delta*_CN(t) equals the
     scenario's discount, and at 11/5 (China's loss is zero), to 1e-9 on two grids."""
     scenario = load_scenario("truce-repeated")
-    analysis = get_analysis("repeated")
+    analysis = _repeated()
     delta = analysis.point(scenario, {}).result.discount
+    assert delta is not None
     fails = (Fraction(14) * Fraction(delta) + 8) / 10  # (10 t - 8)/14 = delta
     axes = parse_grid([f"t_us=0:2.5:{n}"], scenario, {})
     part = run_sweep(scenario, axes, analyses=[analysis]).part("repeated")
@@ -244,7 +255,7 @@ def test_sweep_boundaries_exact_whatever_the_grid(n: int) -> None:
 
 def test_words_state_the_binding_threshold() -> None:
     """The sentence names the side whose condition binds and the exact threshold."""
-    analysis, scenario = get_analysis("repeated"), load_scenario("truce-repeated")
+    analysis, scenario = _repeated(), load_scenario("truce-repeated")
     point = analysis.point(scenario, {"t_us": Fraction(13, 10)})
     us, cn = _scenario_c_thresholds(Fraction(13, 10))
     assert cn is not None
@@ -263,7 +274,8 @@ def test_label_json_round_trip() -> None:
     words = get_analysis("repeated").words
     axes = parse_grid(["t_us=0:2.5:51"], scenario, {})
     part = run_sweep(scenario, axes, analyses=[get_analysis("repeated")]).part("repeated")
-    assert {case for ((_, case),) in part.labels} == {"no_credible_threat", "holds", "fails"}
+    labels = cast("tuple[tuple[tuple[str, str]], ...]", part.labels)  # ((strategy, case),)
+    assert {case for ((_, case),) in labels} == {"no_credible_threat", "holds", "fails"}
     for label in part.labels:
         assert words.label_from_json(words.label_json(label, scenario), scenario) == label
 
@@ -282,7 +294,7 @@ def test_shorter_review_periods_help() -> None:
     """The deal fails beyond the longest review period 365 ln(renewal / delta*) / rate, which the
     point API reports as slack and the sweep finds as a boundary."""
     scenario = load_scenario("truce-repeated")
-    analysis = get_analysis("repeated")
+    analysis = _repeated()
     t, renewal = Fraction(33, 20), Fraction(13, 20)
     us, cn = _scenario_c_thresholds(t)
     assert us is not None
@@ -313,7 +325,11 @@ def test_shorter_punishments_need_more_patience() -> None:
     assert tft.critical_discount is not None
     assert tft.critical_discount > grim.critical_discount
     assert once.critical_discount is None or once.critical_discount > grim.critical_discount
-    point = get_analysis("repeated").point(load_scenario("truce-repeated"), {}).result
+    point = _repeated().point(load_scenario("truce-repeated"), {}).result
     stars = {s.strategy: s.critical_discount for s in point.strategies}
-    assert stars["punish_1"] > stars["grim"]
-    assert stars["tit_for_tat"] >= stars["grim"]
+    grim_star, tft_star, punish_star = stars["grim"], stars["tit_for_tat"], stars["punish_1"]
+    assert grim_star is not None
+    assert tft_star is not None
+    assert punish_star is not None
+    assert punish_star > grim_star
+    assert tft_star >= grim_star

@@ -29,7 +29,7 @@ from sim.documents.files import (
     report_format,
     write_report,
 )
-from sim.documents.layout import report_document, sweep_figures
+from sim.documents.layout import FigureKey, report_document, sweep_figures
 from sim.documents.model import Figure, document_blocks
 from sim.documents.svg import inline_svg
 from sim.documents.sweep_words import exact_value
@@ -142,11 +142,11 @@ def external_references(html: bytes) -> list[str]:
     return found
 
 
-def render_html(report: Report, figures: dict[int, bytes] | None = None) -> bytes:
+def render_html(report: Report, figures: dict[FigureKey, bytes] | None = None) -> bytes:
     return render_report(report, "html", figures=figures)
 
 
-def render_pdf(report: Report, figures: dict[int, bytes] | None = None) -> bytes:
+def render_pdf(report: Report, figures: dict[FigureKey, bytes] | None = None) -> bytes:
     return render_report(report, "pdf", figures=figures)
 
 
@@ -156,7 +156,7 @@ def report_of(ref: str) -> Report:
 
 
 @cache
-def figures_of(ref: str) -> dict[int, bytes]:
+def figures_of(ref: str) -> dict[FigureKey, bytes]:
     """Each sweep's figure, drawn once and shared by the HTML and PDF of a test."""
     return sweep_figures(report_of(ref))
 
@@ -631,7 +631,8 @@ def test_pdf_is_a4_tagged_and_short_enough() -> None:
         report_of("rare-earths-for-chips"), figures_of("rare-earths-for-chips")
     )
     drawn = [block for block in document_blocks(document) if isinstance(block, Figure)]
-    assert drawn and all(block.alt for block in drawn)
+    assert drawn
+    assert all(block.alt for block in drawn)
     tagged = re.findall(rb"/S\s*/Figure", pdf)
     assert len(tagged) == len(drawn)
 
@@ -679,6 +680,7 @@ def test_every_bundled_report_is_complete(path: Path) -> None:
     assert len(articles) == len(report.solved.solution.equilibria) > 0
     assert len(report.sweeps) == len(scenario.report_sweeps)
     figures = sum(len(section.parts) for section in report.sweeps)
+    figures += sum(len(section.figures) for section in report.analyses)  # figures at a point
     assert [tag for tag, _ in page.tags].count("svg") == figures
     for section in report.sweeps:
         assert all(part.regimes for part in section.parts), section.title

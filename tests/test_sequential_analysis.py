@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.analyses import get_analysis
+from sim.analyses.sequential import SequentialResult
 from sim.cli.app import app
 from sim.scenario import load_scenario
 from sim.sweeps.grid import parse_grid
@@ -42,6 +43,7 @@ def test_path_is_the_hand_backward_induction(L: Fraction) -> None:
     scenario = load_scenario("london-framework")
     analysis = get_analysis("sequential")
     result = analysis.point(scenario, scenario.resolve_values({"L": L}))
+    assert isinstance(result, SequentialResult)
     (eq,) = result.solution.equilibria
     decisions = tuple(m.action for m in eq.moves if m.player is not None)
     assert decisions == hold_up_by_hand(exact_parameters(L=L))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from itertools import combinations
 
-import sympy
+import sympy  # type: ignore[import-untyped]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,11 +79,14 @@ def test_conitzer_sandholm_game() -> None:
 
 def test_json_shape_uses_player_ids() -> None:
     out = commitment_table(CS_ROW, CS_COL).to_json(("us", "cn"))
-    assert out["simultaneous"]["payoffs"] == [[2.0, 1.0]]
-    assert out["leaders"]["us"]["mixed"]["leader_strategy"] == [0.5, 0.5]
-    assert out["leaders"]["us"]["mixed"]["payoffs"] == [3.5, 0.5]
+    simultaneous, leaders = out["simultaneous"], out["leaders"]
+    assert isinstance(simultaneous, dict)
+    assert isinstance(leaders, dict)
+    assert simultaneous["payoffs"] == [[2.0, 1.0]]
+    assert leaders["us"]["mixed"]["leader_strategy"] == [0.5, 0.5]
+    assert leaders["us"]["mixed"]["payoffs"] == [3.5, 0.5]
     # When the column player leads, payoffs are still listed in scenario order (row first).
-    cn = out["leaders"]["cn"]["pure"]
+    cn = leaders["cn"]["pure"]
     assert cn["payoffs"][1] == reference_pure_value(
         [list(r) for r in zip(*CS_COL, strict=True)], [list(r) for r in zip(*CS_ROW, strict=True)]
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -19,6 +20,9 @@ from hypothesis import strategies as st
 from sim.games.trees import Chance, Decision, GameTree, Leaf, Node
 from sim.games.trees_solve import solve_tree
 from sim.games.trees_strategic import strategic_form, strategic_nash
+
+if TYPE_CHECKING:
+    import pygambit
 
 gbt = pytest.importorskip(
     "pygambit",
@@ -56,17 +60,17 @@ def tie_game() -> GameTree:
     )
 
 
-def to_gambit(tree: GameTree) -> gbt.Game:
+def to_gambit(tree: GameTree) -> pygambit.Game:
     """The same tree built node by node in Gambit."""
     return gambit_with_infosets(tree)[0]
 
 
-def gambit_with_infosets(tree: GameTree) -> tuple[gbt.Game, dict[str, gbt.Infoset]]:
+def gambit_with_infosets(tree: GameTree) -> tuple[pygambit.Game, dict[str, pygambit.Infoset]]:
     """The tree in Gambit and Gambit's information set for each of ours."""
     game = gbt.Game.new_tree(players=list(tree.players))
     s = tree.structure
     where = {tree.root: game.root}
-    first_member: dict[str, gbt.Infoset] = {}
+    first_member: dict[str, pygambit.Infoset] = {}
     for name in s.order:
         node = s.node[name]
         here = where[name]
@@ -118,7 +122,7 @@ def gambit_pure_spe(tree: GameTree) -> set[frozenset[tuple[str, str]]]:
     return found
 
 
-def our_pure_spe(tree: GameTree) -> set[frozenset[tuple[str, str]]]:
+def our_pure_spe(tree: GameTree) -> set[frozenset[tuple[str, str | None]]]:
     solution = solve_tree(tree)
     out = set()
     for eq in solution.equilibria:
