@@ -192,7 +192,6 @@ class SelectionAnalysis(Analysis):
         options: PointOptions | None = None,
     ) -> SelectionPoint:
         """Every selection fact at ``values``: exact where the payoffs are rational."""
-        from fractions import Fraction
 
         from sim.games.correlated import correlated_equilibria
         from sim.games.qre import logit_branch, logit_qre

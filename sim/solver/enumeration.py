@@ -423,8 +423,8 @@ def _verified_payoffs(
     the rows of ``B``. Returns the payoffs and, per equilibrium, whether some shortfall exceeds
     :data:`VERIFY_ROUNDING` (the equilibrium holds only up to the tolerance), or whose
     probabilities are off the simplex. Such a game is solved again in exact arithmetic, so
-    a float answer that fails the check is never reported (it did, at a near-degenerate
-    boundary probe of tariff-ladder, before this was a re-solve rather than an error).
+    a float answer that fails the check is never reported: near-degenerate games (boundary
+    probes) can pass the tolerance test and still fail it.
 
     Layout: strategies first, equilibria last (equilibria are grouped by game, so repeating
     each game's block beats a gather), so every step is a long contiguous vector operation.

@@ -296,6 +296,7 @@ def run_sweep(
             )
         else:
             regimes, regime_id = regimes_2d(c.label_id, labels, c.tie)
+        own_notes = analysis.sweep_notes(scenario)  # the analysis' warnings
         parts[analysis.name] = AnalysisSweep(
             analysis=analysis,
             info=scenario,
@@ -311,7 +312,7 @@ def run_sweep(
             spilled=c.spilled,
             sample=sample if c.spilled is not None else None,
             exact_points=int(np.count_nonzero(c.exact)),
-            notes=(*analysis.sweep_notes(scenario), *_resolution_notes(axes, c.exact)),
-            warnings=analysis.sweep_notes(scenario),
+            notes=(*own_notes, *_resolution_notes(axes, c.exact)),
+            warnings=own_notes,
         )
     return SweepResult(scenario=scenario, axes=axes, fixed=fixed, parts=parts)
