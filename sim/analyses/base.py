@@ -302,7 +302,8 @@ class Analysis(ABC):
             )
         return (
             "How to read the figure: each colour (and hatch) is one regime, numbered as in the "
-            "table below; black dots are boundary points, stars the scenario's markers."
+            "'Regimes in words' table; black dots are boundary points, stars the scenario's "
+            "markers."
         )
 
     def report_caveats(self, scenario: Scenario) -> list[str]:

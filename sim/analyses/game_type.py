@@ -154,7 +154,7 @@ class GameTypeAnalysis(Analysis):
             )
         return (
             "How to read the figure: each colour (and hatch) is one game type, numbered as in "
-            "the table below; black dots are boundary points."
+            "the 'Regimes in words' table; black dots are boundary points."
         )
 
     def preferred_chunk(self, m: int, n: int) -> int:

@@ -454,7 +454,8 @@ class RepeatedAnalysis(Analysis):
             )
         return (
             "How to read the figure: each colour (and hatch) is one truce case, numbered as in "
-            "the table below: whether the deal holds, fails, or has no credible threat."
+            "the 'Regimes in words' table: whether the deal holds, fails, or has no credible "
+            "threat."
         )
 
     def report_caveats(self, scenario: Scenario) -> list[str]:
