@@ -112,6 +112,15 @@ def classification_sentence(
     return f"{with_aliases(result.name, result.aliases)}: {result.description}"
 
 
+def _in_sentence(name: str) -> str:
+    """A type's name inside a sentence: a tie "Between A and B" reads "a tie between A and B"."""
+    return "a tie b" + name[1:] if name.startswith("Between ") else name
+
+
+def _article(name: str) -> str:
+    return name if name.startswith("a tie ") else f"a {name}"
+
+
 class GameTypeWords:
     """The :class:`~sim.analyses.base.LabelWords` of the game-type analysis."""
 
@@ -129,9 +138,9 @@ class GameTypeWords:
 
     def change(self, before: Any, after: Any, info: Scenario) -> str:
         """``"the game changes from Stag Hunt to Prisoner's Dilemma"``."""
-        first, second = label_name(before), label_name(after)
+        first, second = _in_sentence(label_name(before)), _in_sentence(label_name(after))
         if first == second:
-            return f"the game stays a {first}, with the sides' roles exchanged"
+            return f"the game stays {_article(first)}, with the sides' roles exchanged"
         return f"the game changes from {first} to {second}"
 
     def items(self, label: Any, info: Scenario) -> list[str]:
