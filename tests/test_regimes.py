@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from sim.analyses.base import Label
 from sim.analyses.nash import decode_support, support_codes, support_set_keys
 from sim.sweeps.boundaries import (
     Crossing,
@@ -119,7 +118,7 @@ def test_refine_segments_reaches_xtol() -> None:
 def test_merge_turns_a_tie_sliver_into_one_boundary() -> None:
     crossings = [Crossing(0.5 - 1e-10, A, TIE), Crossing(0.5 + 1e-10, TIE, C)]
     merged = merge_crossings(crossings, merge_tol=1e-6)
-    assert merged == [(0.5, A, C)]
+    assert merged == [Crossing(0.5, A, C)]
 
 
 def test_merge_drops_an_isolated_tie_inside_a_regime() -> None:
@@ -133,8 +132,8 @@ def test_merge_keeps_changes_further_apart_than_the_tolerance() -> None:
 
 
 def test_trim_drops_boundary_at_the_sweep_end() -> None:
-    found: list[tuple[float, Label, Label]] = [(0.1 + 1e-10, TIE, A), (0.5, A, C)]
-    assert trim_edge_slivers(found, 0.1, 1.0, 1e-6) == [(0.5, A, C)]
+    found = [Crossing(0.1 + 1e-10, TIE, A), Crossing(0.5, A, C)]
+    assert trim_edge_slivers(found, 0.1, 1.0, 1e-6) == [Crossing(0.5, A, C)]
 
 
 @pytest.mark.parametrize("n", [7, 37, 50, 101, 1000])

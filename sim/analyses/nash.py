@@ -9,13 +9,15 @@ enumeration of :mod:`sim.solver` (von Stengel 2007; Avis, Rosenberg, Savani and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.analyses.base import Analysis, Batch, Column, Items, Label, PointOptions
+from sim.errors import ScenarioError
+from sim.rational import intended_value
 from sim.words.nash import NashWords, equilibrium_label
 
 if TYPE_CHECKING:
@@ -101,6 +103,31 @@ def support_set_keys(
     rank[by_first] = np.arange(by_first.size)
     keys = [tuple(int(c) for c in matrix[first[i]] if c >= 0) for i in by_first.tolist()]
     return keys, rank[np.asarray(inverse).reshape(-1)].astype(np.int64)
+
+
+def intended_payoffs(
+    scenario: Scenario, env: Mapping[str, float | np.ndarray]
+) -> Callable[[int], tuple[object, object] | None]:
+    """``at(k)``: the exact payoffs of point ``k`` of ``env`` at the values as typed.
+
+    Each float parameter value stands for the simple decimal it was typed or computed as
+    (:func:`sim.rational.intended_value`: grid value ``3.4000000000000004`` is 17/5), so a tie
+    designed in decimals is solved as a tie. ``None`` where a payoff is not exact (``exp``,
+    ``log``, irrational roots) or not finite: the solver then uses the floats' binary values.
+    """
+
+    def at(k: int) -> tuple[object, object] | None:
+        values = {
+            name: intended_value(float(v if np.ndim(v) == 0 else np.asarray(v)[k]))
+            for name, v in env.items()
+        }
+        try:
+            payoffs = scenario.payoffs_exact(values)
+        except ScenarioError:
+            return None
+        return (payoffs.row, payoffs.col) if payoffs.exact else None
+
+    return at
 
 
 def table_batch(table: EquilibriumTable, m: int, n: int) -> Batch:
@@ -214,10 +241,13 @@ class NashAnalysis(Analysis):
         m, n = A.shape[1], A.shape[2]
         if not enumeration_is_practical(m, n):
             table = lemke_howson_games(A, B)
-        elif refine:
-            table = solve_games(A, B, tol=REFINE_TOL)
         else:
-            table = solve_games(A, B)
+            table = solve_games(
+                A,
+                B,
+                tol=REFINE_TOL if refine else 1e-9,
+                exact_payoffs=intended_payoffs(scenario, env),
+            )
         return table_batch(table, m, n)
 
     def preferred_chunk(self, m: int, n: int) -> int:

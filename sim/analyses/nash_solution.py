@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.rational import intended_value
 from sim.scenario import Scenario
 from sim.solver import GameSolution, solve_game
 from sim.solver.analysis import (
@@ -149,7 +150,23 @@ def solve_scenario(
     """
     values = scenario.resolve_values(overrides or {})
     A, B = scenario.payoffs(values)
-    solution = solve_game(A, B, method=method)
+    # Where floats cannot decide (ties), the game at the values as written decides: 3 * 0.1
+    # ties with 0.3 in decimals though not in binary floats. A float value stands for the
+    # simple decimal it was typed as (sim.rational.intended_value).
+    exact_payoffs = scenario.payoffs_exact(
+        scenario.resolve_exact(
+            {
+                name: value if isinstance(value, Fraction) else intended_value(float(value))
+                for name, value in (overrides or {}).items()
+            }
+        )
+    )
+    solution = solve_game(
+        A,
+        B,
+        method=method,
+        exact_payoffs=(exact_payoffs.row, exact_payoffs.col) if exact_payoffs.exact else None,
+    )
     row_best, col_best = best_response_cells(A, B)
     dominated_rows, dominated_cols = strictly_dominated(A, B)
     dominators = tuple(

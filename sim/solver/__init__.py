@@ -110,6 +110,7 @@ def solve_game(
     method: str = "enumeration",
     tol: float = 1e-9,
     exact: bool = False,
+    exact_payoffs: tuple[object, object] | None = None,
 ) -> GameSolution:
     """Nash equilibria of one bimatrix game ``(A, B)``.
 
@@ -136,6 +137,11 @@ def solve_game(
     exact
         Solve in exact arithmetic from the start (method ``"enumeration"`` only; games too
         large to enumerate still fall back to Lemke-Howson in floating point).
+    exact_payoffs
+        The exact payoffs ``(A, B)`` that the floats stand for (Fractions, e.g. computed from
+        decimals), used wherever the answer is exact: in the exact path and for games in
+        which a player has a single strategy. Without them, floats count at their binary
+        values, so ``3 * 0.1`` and ``0.3`` do not tie.
 
     Returns
     -------
@@ -156,8 +162,9 @@ def solve_game(
         raise UsageError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
     Aa, Ba, faithful = _as_arrays(A, B)
     m, n = Aa.shape
+    exact_A, exact_B = exact_payoffs if exact_payoffs is not None else (A, B)
     if is_one_strategy_game(m, n):
-        return solve_one_strategy_game(A, B, method=method)
+        return solve_one_strategy_game(exact_A, exact_B, method=method)
     if method == "enumeration" and not enumeration_is_practical(m, n):
         return _lemke_howson_fallback(Aa, Ba, tol)
     if method != "enumeration":
@@ -166,12 +173,12 @@ def solve_game(
 
         return _found_something(solve_with_nashpy(Aa, Ba, method, tol), Aa, Ba, tol)
     if exact or not faithful:
-        return solve_game_exact(A, B)
+        return solve_game_exact(exact_A, exact_B)
     stack = enumerate_equilibria(Aa[None], Ba[None], tol=tol)
     if stack.flags[0]:
         # Not certified: the exact answer (solve_games has computed it too, but without the
         # exact fractions this result carries).
-        return solve_game_exact(A, B)
+        return solve_game_exact(exact_A, exact_B)
     table = stack.table
     equilibria = tuple(
         Equilibrium(

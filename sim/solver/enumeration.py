@@ -250,8 +250,16 @@ def _order_equilibria(
     return order, count
 
 
-def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> _ChunkResult:
-    """Extreme equilibria of a chunk of ``G`` games (see the module docstring)."""
+#: ``exact_payoffs(k)``: the exact payoffs ``(A, B)`` that game ``k`` of a stack stands for, or
+#: ``None`` to use the binary values of its floats (see :func:`solve_games`).
+ExactPayoffsFn = Callable[[int], "tuple[object, object] | None"]
+
+
+def _solve_chunk(
+    A: FloatArray, B: FloatArray, tol: float, exact_payoffs: ExactPayoffsFn | None = None
+) -> _ChunkResult:
+    """Extreme equilibria of a chunk of ``G`` games (see the module docstring);
+    ``exact_payoffs`` is indexed within the chunk."""
     G, m, n = A.shape
     n_labels = m + n
     As, a_unit = _rescale(A)
@@ -310,7 +318,7 @@ def _solve_chunk(A: FloatArray, B: FloatArray, tol: float) -> _ChunkResult:
         vP.game.size,
         vQ.game.size,
     )
-    return _with_exact_games(A, B, floats)
+    return _with_exact_games(A, B, floats, exact_payoffs)
 
 
 def _certified_pairs(
@@ -357,11 +365,18 @@ def _close_equilibria(
     return close
 
 
-def _with_exact_games(A: FloatArray, B: FloatArray, floats: _ChunkResult) -> _ChunkResult:
+def _with_exact_games(
+    A: FloatArray,
+    B: FloatArray,
+    floats: _ChunkResult,
+    exact_payoffs: ExactPayoffsFn | None = None,
+) -> _ChunkResult:
     """The chunk's answer with every flagged game solved exactly (:mod:`sim.solver.exact`).
 
-    The float payoffs are read as the binary rationals they store; the exact equilibria,
-    rounded to float64, take the place of the flagged games' rows, in report order.
+    A flagged game with a tie (``DEGENERATE``) is solved at ``exact_payoffs(g)`` when that
+    gives payoffs, else at its float payoffs read as the binary rationals they store; the
+    exact equilibria, rounded to float64, take the place of the flagged games' rows, in
+    report order.
     """
     flagged = np.flatnonzero(floats.flags)
     if flagged.size == 0:
@@ -373,8 +388,12 @@ def _with_exact_games(A: FloatArray, B: FloatArray, floats: _ChunkResult) -> _Ch
     count, degenerate, exact = floats.count.copy(), floats.degenerate.copy(), floats.exact.copy()
     n_x, n_y = floats.n_x, floats.n_y
     for g in flagged.tolist():
+        # Only a tie can tell decimals from their floats: a game that is not degenerate in
+        # decimals is at least a rounding error away from every tie in floats, too.
+        wanted = exact_payoffs is not None and bool(floats.flags[g] & DEGENERATE)
+        given = exact_payoffs(g) if wanted and exact_payoffs is not None else None
         try:
-            result = solve_exact_equilibria(A[g], B[g])
+            result = solve_exact_equilibria(*(given if given is not None else (A[g], B[g])))
         except SolverError as err:
             raise SolverError(f"{err.message} (game {g} of the chunk)") from err
         e = len(result.rows)
@@ -517,6 +536,7 @@ def enumerate_equilibria(
     tol: float = 1e-9,
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    exact_payoffs: ExactPayoffsFn | None = None,
 ) -> StackSolution:
     """:func:`solve_games` plus the strategy ids and flags of each game (internal use)."""
     if not (0.0 < tol < 1e-3):
@@ -538,7 +558,14 @@ def enumerate_equilibria(
     offsets: list[int] = []
     for start in range(0, K, chunk):
         stop = min(start + chunk, K)
-        parts.append(_solve_chunk(Aa[start:stop], Ba[start:stop], tol))
+        parts.append(
+            _solve_chunk(
+                Aa[start:stop],
+                Ba[start:stop],
+                tol,
+                None if exact_payoffs is None else _shifted(exact_payoffs, start),
+            )
+        )
         offsets.append(start)
         if progress is not None:
             progress(stop, K)
@@ -573,6 +600,11 @@ def enumerate_equilibria(
     return StackSolution(table, x_ids, y_ids, flags)
 
 
+def _shifted(exact_payoffs: ExactPayoffsFn, start: int) -> ExactPayoffsFn:
+    """``exact_payoffs`` for a chunk that starts at game ``start`` of the stack."""
+    return lambda g: exact_payoffs(start + g)
+
+
 def solve_games(
     A: npt.ArrayLike,
     B: npt.ArrayLike,
@@ -580,6 +612,7 @@ def solve_games(
     tol: float = 1e-9,
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    exact_payoffs: ExactPayoffsFn | None = None,
 ) -> EquilibriumTable:
     """Every extreme Nash equilibrium of each game of a stack, degenerate games included.
 
@@ -607,6 +640,13 @@ def solve_games(
         Games solved together; by default chosen from ``(m, n)`` so temporaries stay a few MB.
     progress
         Called as ``progress(done, K)`` after each chunk.
+    exact_payoffs
+        ``exact_payoffs(k)`` gives the exact payoffs ``(A_k, B_k)`` (Fractions) that game ``k``
+        stands for, or ``None``. A game that needs the exact path is solved at those payoffs
+        instead of the binary values of its floats: payoffs computed from decimals
+        (``3 * 0.1`` and ``0.3``) can tie exactly while their floats differ by an ulp, and
+        only the decimals give the intended game. Called only for games with a tie within the
+        tolerance (the others are decided the same way by their floats).
 
     Returns
     -------
@@ -623,4 +663,6 @@ def solve_games(
         the exact path is too degenerate for its budget
         (:data:`sim.solver.exact_vertices.EXACT_MAX_BASES`).
     """
-    return enumerate_equilibria(A, B, tol=tol, chunk_size=chunk_size, progress=progress).table
+    return enumerate_equilibria(
+        A, B, tol=tol, chunk_size=chunk_size, progress=progress, exact_payoffs=exact_payoffs
+    ).table

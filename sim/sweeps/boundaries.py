@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 from sim.analyses.base import Label
+from sim.rational import intended_value, simplest_between
 from sim.sweeps.regimes import Boundary
 
 #: ``evaluate(points)`` with ``points`` of shape ``(Q, d)`` (one column per varied parameter)
@@ -38,11 +40,22 @@ PROBE_CHUNK = 4096
 
 @dataclass(frozen=True)
 class Crossing:
-    """One label change found on a segment (internal result of :func:`refine_segments`)."""
+    """One label change found on a segment (internal result of :func:`refine_segments`).
+
+    ``snapped`` crossings sit exactly at a simple rational number whose label, ``tie``, differs
+    from both sides (see :func:`refine_segments`); the others are bracket midpoints, located
+    to ``xtol``, with ``tie`` left for the caller to evaluate.
+    """
 
     value: float
     before: Label
     after: Label
+    tie: Label | None = None
+    snapped: bool = False
+
+
+#: A bracket narrower than the snap width tries at most this many simple numbers inside it.
+SNAP_TRIES = 3
 
 
 def refine_segments(
@@ -55,6 +68,7 @@ def refine_segments(
     *,
     xtol: float = XTOL,
     max_pieces: int = 32,
+    snap_width: np.ndarray | None = None,
 ) -> list[list[Crossing]]:
     """Locate every label change on a batch of segments by batched k-section.
 
@@ -73,6 +87,9 @@ def refine_segments(
         Stop when a bracket is narrower than this (in the varied parameter's units).
     max_pieces
         Safety cap on the number of separate changes followed on one segment.
+    snap_width
+        ``(P,)`` per segment: once a bracket is narrower than this, try the simplest rational
+        number inside it (at most :data:`SNAP_TRIES` times). ``None``: never snap.
 
     Returns
     -------
@@ -86,30 +103,44 @@ def refine_segments(
     batched solver calls rather than thousands of single solves. When an interior point shows
     a third label the bracket splits in two, so changes hidden between grid points (a
     tie, or a narrow regime that a probe happens to hit) are followed as well.
+
+    Snapping: a boundary designed in decimals (a tariff of 0.05) is a simple rational, and the
+    game there is a tie with a label of its own. Once a bracket is narrower than its snap
+    width, the simplest rational in it (smallest denominator, :func:`sim.rational.simplest_between`)
+    is evaluated: a label different from both ends is the tie, and the boundary is exactly
+    there (anything else inside the bracket is narrower than the snap width, which callers set
+    to the merge distance of :func:`merge_crossings`). Otherwise the number splits the bracket
+    like a bisection point. This replaces the last dozen rounds of bisection, where games are
+    so close to the tie that floating point cannot decide them and each one is solved exactly.
     """
     lo = np.asarray(lo, dtype=np.float64)
     hi = np.asarray(hi, dtype=np.float64)
     axis = np.asarray(axis, dtype=np.int64)
     n_seg = lo.shape[0]
     eps = float(np.finfo(np.float64).eps)
-    # a bracket: (segment, a, b, sig_a, sig_b)
-    active: list[tuple[int, float, float, Label, Label]] = []
+    # a bracket: (segment, a, b, sig_a, sig_b, snap tries left)
+    active: list[tuple[int, float, float, Label, Label, int]] = []
+    tries = SNAP_TRIES if snap_width is not None else 0
     for p in range(n_seg):
         ax = int(axis[p])
-        active.append((p, float(lo[p, ax]), float(hi[p, ax]), sig_lo[p], sig_hi[p]))
+        active.append((p, float(lo[p, ax]), float(hi[p, ax]), sig_lo[p], sig_hi[p], tries))
     done: list[list[Crossing]] = [[] for _ in range(n_seg)]
     pieces = [1] * n_seg
     while active:
         todo = []
+        snaps = []
         for br in active:
-            p, a, b, sa, sb = br
+            p, a, b, sa, sb, left = br
             # never ask for less than a few ulps: below that the midpoint cannot move
             if b - a <= max(xtol, 8 * eps * max(abs(a), abs(b))) or pieces[p] > max_pieces:
                 done[p].append(Crossing(0.5 * (a + b), sa, sb))
+            elif left and snap_width is not None and b - a <= snap_width[p]:
+                snaps.append(br)
             else:
                 todo.append(br)
+        active = _snap(snaps, lo, axis, evaluate, done)
         if not todo:
-            break
+            continue
         # Fewer brackets -> more points per bracket: fewer rounds for the same batch size.
         q = max(1, min(15, 2048 // len(todo)))
         fractions = np.arange(1, q + 1, dtype=np.float64) / (q + 1)
@@ -121,22 +152,48 @@ def refine_segments(
         )
         pts[np.arange(pts.shape[0]), np.repeat(axis[seg], q)] = inner.reshape(-1)
         sigs, _ = evaluate(pts)
-        active = []
-        for i, (p, a, b, sa, sb) in enumerate(todo):
+        for i, (p, a, b, sa, sb, left) in enumerate(todo):
             xs = [a, *inner[i].tolist(), b]
             ss = [sa, *sigs[i * q : (i + 1) * q], sb]
             changes = [j for j in range(q + 1) if ss[j] != ss[j + 1]]
             pieces[p] += len(changes) - 1
             for j in changes:
-                active.append((p, xs[j], xs[j + 1], ss[j], ss[j + 1]))
+                active.append((p, xs[j], xs[j + 1], ss[j], ss[j + 1], left))
     for crossings in done:
         crossings.sort(key=lambda c: c.value)
     return done
 
 
-def merge_crossings(
-    crossings: Sequence[Crossing], *, merge_tol: float
-) -> list[tuple[float, Label, Label]]:
+def _snap(
+    brackets: list[tuple[int, float, float, Label, Label, int]],
+    lo: np.ndarray,
+    axis: np.ndarray,
+    evaluate: LabelFn,
+    done: list[list[Crossing]],
+) -> list[tuple[int, float, float, Label, Label, int]]:
+    """Evaluate the simplest rational of each bracket (one batch); record the ties found in
+    ``done`` and return the brackets still to refine (see :func:`refine_segments`)."""
+    if not brackets:
+        return []
+    seg = np.asarray([br[0] for br in brackets], dtype=np.int64)
+    at = [float(simplest_between(Fraction(a), Fraction(b))) for _, a, b, _, _, _ in brackets]
+    pts = lo[seg].copy()
+    pts[np.arange(seg.size), axis[seg]] = at
+    sigs, _ = evaluate(pts)
+    out = []
+    for (p, a, b, sa, sb, left), x, label in zip(brackets, at, sigs, strict=True):
+        if label not in (sa, sb) and a < x < b:
+            done[p].append(Crossing(x, sa, sb, tie=label, snapped=True))
+        elif label == sa and a < x < b:
+            out.append((p, x, b, sa, sb, left - 1))
+        elif label == sb and a < x < b:
+            out.append((p, a, x, sa, sb, left - 1))
+        else:  # a third label at an end (the float was rounded there): bisect from here on
+            out.append((p, a, b, sa, sb, 0))
+    return out
+
+
+def merge_crossings(crossings: Sequence[Crossing], *, merge_tol: float) -> list[Crossing]:
     """Merge crossings through a sliver into one boundary.
 
     Right at a boundary the computed label often differs from both sides for a tiny
@@ -144,13 +201,13 @@ def merge_crossings(
     0 or 1 that it rounds to a pure strategy. Consecutive crossings ``A -> D -> B`` less than
     ``merge_tol`` apart are therefore ONE boundary ``A -> B``, placed in the middle of the
     sliver. A sliver that returns to where it started (``A -> D -> A``) is an isolated tie
-    inside a regime and is dropped.
+    inside a regime and is dropped. A crossing left alone is kept as it is (snapped or not).
 
     Returns
     -------
-    list of (value, before, after)
+    list of Crossing
     """
-    out: list[tuple[float, Label, Label]] = []
+    out: list[Crossing] = []
     i = 0
     while i < len(crossings):
         j = i
@@ -161,27 +218,29 @@ def merge_crossings(
         ):
             j += 1
         first, last = crossings[i], crossings[j]
-        if first.before != last.after:
-            out.append((0.5 * (first.value + last.value), first.before, last.after))
+        if i == j:
+            out.append(first)
+        elif first.before != last.after:
+            out.append(Crossing(0.5 * (first.value + last.value), first.before, last.after))
         i = j + 1
     return out
 
 
 def trim_edge_slivers(
-    found: list[tuple[float, Label, Label]],
+    found: list[Crossing],
     start: float,
     stop: float,
     merge_tol: float,
-) -> list[tuple[float, Label, Label]]:
+) -> list[Crossing]:
     """Drop a boundary that only separates a grid end point from the rest of the sweep.
 
     When a sweep starts or ends exactly on a boundary (say ``t_us=0.1:...``), the end point
     has a tie label of its own; that is not a regime a user asked about.
     """
     out = list(found)
-    if out and out[0][0] - start <= merge_tol:
+    if out and out[0].value - start <= merge_tol:
         out.pop(0)
-    if out and stop - out[-1][0] <= merge_tol:
+    if out and stop - out[-1].value <= merge_tol:
         out.pop()
     return out
 
@@ -346,6 +405,64 @@ def _probed_segments_1d(
     )
 
 
+def _point_ties(
+    segments: _Segments, evaluate: LabelFn, snap_width: Sequence[float]
+) -> tuple[_Segments, list[tuple[int, Crossing]]]:
+    """Boundaries that sit exactly on a grid point (or a probe): found without bisection.
+
+    A point ``p`` whose label ``D`` differs from both of its neighbours' labels ``A != B`` on
+    a grid line is usually a tie at a designed value (a tariff of 0.05 on a grid of step 0.01).
+    When ``p`` stands for the simplest rational within the snap width around it
+    (:func:`sim.rational.intended_value`) and the labels at
+    ``p - w/2`` and ``p + w/2`` are ``A`` and ``B`` (``w``: the snap width, the merge distance,
+    so whatever lies between would be merged anyway), the boundary is ``A -> B`` exactly at
+    ``p`` with tie ``D``, and its two segments need no bisection. Returns the segments left
+    to refine and the crossings found, each with the index of the segment whose line it is on.
+    """
+    starts = {
+        (segments.line[k], tuple(segments.lo[k].tolist())): k for k in range(len(segments.lo))
+    }
+    pairs: list[tuple[int, int]] = []
+    for k in range(len(segments.lo)):
+        nxt = starts.get((segments.line[k], tuple(segments.hi[k].tolist())))
+        if nxt is None or segments.label_lo[k] == segments.label_hi[nxt]:
+            continue
+        ax = segments.axis[k]
+        at = float(segments.hi[k][ax])
+        width = Fraction(snap_width[ax])
+        # the point stands for the simplest number around it (3.4000000000000004 for 17/5)
+        if simplest_between(Fraction(at) - width, Fraction(at) + width) == intended_value(at):
+            pairs.append((k, nxt))
+    if not pairs:
+        return segments, []
+    probes = np.empty((2 * len(pairs), len(segments.lo[0])))
+    for i, (k, _) in enumerate(pairs):
+        ax = segments.axis[k]
+        for side, sign in enumerate((-0.5, 0.5)):
+            probes[2 * i + side] = segments.hi[k]
+            probes[2 * i + side, ax] += sign * snap_width[ax]
+    sides, _ = evaluate(probes)
+    used: set[int] = set()
+    found: list[tuple[int, Crossing]] = []
+    for i, (k, nxt) in enumerate(pairs):
+        before, after = segments.label_lo[k], segments.label_hi[nxt]
+        if k in used or nxt in used or (sides[2 * i], sides[2 * i + 1]) != (before, after):
+            continue
+        used.update((k, nxt))
+        at = float(intended_value(float(segments.hi[k][segments.axis[k]])))
+        found.append((k, Crossing(at, before, after, tie=segments.label_hi[k], snapped=True)))
+    keep = [k for k in range(len(segments.lo)) if k not in used]
+    rest = _Segments(
+        [segments.lo[k] for k in keep],
+        [segments.hi[k] for k in keep],
+        [segments.label_lo[k] for k in keep],
+        [segments.label_hi[k] for k in keep],
+        [segments.axis[k] for k in keep],
+        [segments.line[k] for k in keep],
+    )
+    return rest, found
+
+
 def _located(
     analysis: str,
     names: Sequence[str],
@@ -360,48 +477,60 @@ def _located(
     d = len(axes_values)
     if not segments.lo:
         return []
-    seg_line = segments.line
+    all_lines = segments.line  # before the point ties are taken out
+    # snap only where anything else in the bracket would be merged anyway
+    snap = [merge_rtol * max(1.0, abs(float(v[-1] - v[0]))) for v in axes_values]
+    by_line: dict[tuple[int, tuple[int, ...]], list[Crossing]] = {}
+    segments, on_points = _point_ties(segments, evaluate, snap)
+    for k, crossing in on_points:
+        by_line.setdefault(all_lines[k], []).append(crossing)
     found = refine_segments(
-        np.asarray(segments.lo),
-        np.asarray(segments.hi),
+        np.asarray(segments.lo).reshape(len(segments.lo), d),
+        np.asarray(segments.hi).reshape(len(segments.hi), d),
         segments.label_lo,
         segments.label_hi,
         np.asarray(segments.axis, dtype=np.int64),
         evaluate,
         xtol=xtol,
+        snap_width=np.asarray([snap[ax] for ax in segments.axis]),
     )
     # regroup crossings by grid line, then merge slivers along each line
-    by_line: dict[tuple[int, tuple[int, ...]], list[Crossing]] = {}
-    for line_key, crossings in zip(seg_line, found, strict=True):
+    for line_key, crossings in zip(segments.line, found, strict=True):
         by_line.setdefault(line_key, []).extend(crossings)
-    located: list[tuple[int, dict[str, float], float, Label, Label]] = []
+    located: list[tuple[int, dict[str, float], Crossing]] = []
     for (ax, line), crossings in sorted(by_line.items()):
         crossings.sort(key=lambda c: c.value)
         vals = axes_values[ax]
-        merge_tol = merge_rtol * max(1.0, abs(float(vals[-1] - vals[0])))
+        merge_tol = snap[ax]
         merged = merge_crossings(crossings, merge_tol=merge_tol)
         merged = trim_edge_slivers(merged, float(vals[0]), float(vals[-1]), merge_tol)
         others = [k for k in range(d) if k != ax]
         where = {names[k]: float(axes_values[k][i]) for k, i in zip(others, line, strict=True)}
-        for value, before, after in merged:
-            located.append((ax, where, value, before, after))
+        located.extend((ax, where, crossing) for crossing in merged)
     if not located:
         return []
-    # the game exactly at each boundary, in one batch
-    at = np.empty((len(located), d))
-    for i, (ax, where, value, _, _) in enumerate(located):
-        for k in range(d):
-            at[i, k] = value if k == ax else where[names[k]]
-    ties, _ = (tie_evaluate or evaluate)(at)
+    # the game exactly at each boundary not snapped (a snapped one has its tie), in one batch
+    unsnapped = [i for i, (_, _, c) in enumerate(located) if not c.snapped]
+    ties: list[Label | None] = [c.tie for _, _, c in located]
+    if unsnapped:
+        at = np.empty((len(unsnapped), d))
+        for row, i in enumerate(unsnapped):
+            ax, where, crossing = located[i]
+            for k in range(d):
+                at[row, k] = crossing.value if k == ax else where[names[k]]
+        found_ties, _ = (tie_evaluate or evaluate)(at)
+        for i, tie in zip(unsnapped, found_ties, strict=True):
+            ties[i] = tie
     return [
         Boundary(
             analysis,
             names[ax],
-            float(value),
-            before,
-            after,
-            tie if tie not in (before, after) else None,
+            float(crossing.value),
+            crossing.before,
+            crossing.after,
+            tie if tie not in (crossing.before, crossing.after) else None,
             where,
+            exact=crossing.snapped,
         )
-        for (ax, where, value, before, after), tie in zip(located, ties, strict=True)
+        for (ax, where, crossing), tie in zip(located, ties, strict=True)
     ]

@@ -67,8 +67,10 @@ class Boundary:
         2-D sweeps: the other varied parameter, fixed along the grid line on which this point
         of the boundary was located. Empty for 1-D sweeps.
     exact
-        True when the value was located on the sign of a continuous decisive function (its
-        zero), False when by bisection on the labels.
+        True when the value is a simple rational number at which the analysis gives ``tie``,
+        a label different from both sides (the change happens exactly there; see
+        :func:`sim.sweeps.boundaries.refine_segments`); False when the value was located by
+        bisection on the labels, to within the bisection tolerance.
     """
 
     analysis: str

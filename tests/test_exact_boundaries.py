@@ -1,0 +1,204 @@
+"""Boundaries at simple numbers are found exactly, and decimal ties are solved as ties.
+
+Three layers, each against an independent check:
+
+- :mod:`sim.rational`: the simplest rational in an interval, checked by brute force over all
+  small fractions, and the decimal a float stands for;
+- :mod:`sim.sweeps.boundaries`: a label function with a tie exactly at a simple number (and
+  nowhere else) gives that number, marked exact, whether the tie falls between grid points or
+  on one; a change at an irrational number is still located by bisection, not snapped;
+- the Nash analysis: a scenario whose payoffs tie in decimals (``3 * a`` against ``c`` at
+  ``a = 0.1, c = 0.3``) but not in binary floats is solved and swept as the tie, and the
+  equilibria equal the exact reference's for the decimal payoffs.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.analyses.nash_solution import solve_scenario
+from sim.rational import intended_value, simplest_between
+from sim.scenario import load_scenario
+from sim.sweeps.boundaries import locate_boundaries
+from sim.sweeps.grid import parse_vary
+from sim.sweeps.run import run_sweep
+from tests.reference import extreme_equilibria
+
+BEFORE, AT, AFTER = "before", "tie", "after"
+
+
+def _simplest_by_search(lo: Fraction, hi: Fraction) -> Fraction:
+    for q in range(1, 200):
+        first = math.ceil(lo * q)
+        if Fraction(first, q) <= hi:
+            return Fraction(first, q)
+    raise AssertionError("no fraction with a denominator below 200")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fractions(min_value=-5, max_value=5, max_denominator=60),
+    st.fractions(min_value=0, max_value=1, max_denominator=60),
+)
+def test_simplest_between_has_the_smallest_denominator(lo: Fraction, width: Fraction) -> None:
+    hi = lo + width
+    found = simplest_between(lo, hi)
+    assert lo <= found <= hi
+    if lo > 0:
+        assert found == _simplest_by_search(lo, hi)
+    elif hi < 0:
+        assert found == -_simplest_by_search(-hi, -lo)
+    else:
+        assert found == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-(10**6), 10**6), st.integers(0, 6), st.integers(0, 50))
+def test_intended_value_recovers_decimals_computed_in_floats(
+    digits: int, places: int, steps: int
+) -> None:
+    start = digits / 10**places
+    step = 1 / 10**places
+    computed = start + steps * step  # as numpy.linspace and a sweep's grid compute it
+    expected = Fraction(digits + steps, 10**places)
+    assert intended_value(computed) == expected
+
+
+def _labels_with_tie_at(edge: Fraction):
+    """Labels of a parameter with a tie exactly at ``edge`` (compared exactly, at the decimal
+    each float stands for), BEFORE below it and AFTER above."""
+
+    def evaluate(points: np.ndarray) -> tuple[list[str], np.ndarray]:
+        out = []
+        for x in points[:, 0].tolist():
+            value = intended_value(x)
+            out.append(AT if value == edge else BEFORE if value < edge else AFTER)
+        return out, np.array([label == AT for label in out])
+
+    return evaluate
+
+
+def _grid_labels(evaluate, values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    labels, _ = evaluate(values[:, None])
+    distinct = sorted(set(labels))
+    return np.array([distinct.index(label) for label in labels]), distinct
+
+
+def test_a_tie_between_grid_points_is_found_exactly() -> None:
+    edge = Fraction(7, 20)
+    evaluate = _labels_with_tie_at(edge)
+    values = np.linspace(0, 1.5, 37)  # 0.35 is not a grid point
+    ids, labels = _grid_labels(evaluate, values)
+    (found,) = locate_boundaries("test", ["t"], [values], ids, labels, evaluate)
+    assert found.value == float(edge)
+    assert found.exact
+    assert (found.before, found.after, found.tie) == (BEFORE, AFTER, AT)
+
+
+def test_a_tie_on_a_grid_point_is_found_exactly() -> None:
+    edge = Fraction(7, 20)
+    evaluate = _labels_with_tie_at(edge)
+    values = np.linspace(0, 1.5, 151)  # 0.35 is grid point 35, computed as 0.35000000000000003
+    ids, labels = _grid_labels(evaluate, values)
+    (found,) = locate_boundaries("test", ["t"], [values], ids, labels, evaluate)
+    assert found.value == float(edge)
+    assert found.exact
+    assert found.tie == AT
+
+
+def test_a_change_at_an_irrational_number_is_bisected_not_snapped() -> None:
+    edge = math.pi / 10
+
+    def evaluate(points: np.ndarray) -> tuple[list[str], np.ndarray]:
+        out = [BEFORE if x < edge else AFTER for x in points[:, 0].tolist()]
+        return out, np.zeros(len(out), dtype=bool)
+
+    values = np.linspace(0, 1.5, 37)
+    ids, labels = _grid_labels(evaluate, values)
+    (found,) = locate_boundaries("test", ["t"], [values], ids, labels, evaluate)
+    assert abs(found.value - edge) <= 1e-9
+    assert not found.exact
+
+
+SCENARIO = """
+id = "decimal-tie"
+title = "A tie in decimals"
+summary = "Row ties between Up and Down against Left when 3a = c."
+status = "illustrative"
+
+[parameters.a]
+value = 0.1
+range = [0.0, 0.2]
+source = "test"
+
+[parameters.c]
+value = 0.3
+range = [0.0, 1.0]
+source = "test"
+
+[[players]]
+id = "r"
+name = "Row"
+strategies = ["Up", "Down"]
+vars = { u = [1, 0] }
+
+[[players]]
+id = "k"
+name = "Column"
+strategies = ["Left", "Right"]
+vars = { v = [1, 0] }
+
+[payoffs.formula]
+r = "u*v*3*a + (1 - u)*v*c + (1 - u)*(1 - v)"
+k = "u*v + (1 - u)*(1 - v)"
+"""
+
+
+def _decimal_tie(tmp_path: Path):
+    path = tmp_path / "decimal-tie.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return load_scenario(str(path))
+
+
+def test_floats_do_not_tie_where_the_decimals_do(tmp_path: Path) -> None:
+    scenario = _decimal_tie(tmp_path)
+    A, _ = scenario.payoffs()
+    exact_A, _ = scenario.payoffs_exact()
+    assert exact_A[0][0] == exact_A[1][0]  # 3 * 1/10 == 3/10
+    assert A[0, 0] != A[1, 0]  # 3 * 0.1 == 0.30000000000000004 != 0.3
+
+
+def test_solve_gives_the_equilibria_of_the_decimal_game(tmp_path: Path) -> None:
+    scenario = _decimal_tie(tmp_path)
+    solution = solve_scenario(scenario).solution
+    assert solution.exact
+    found = {(e.exact_row, e.exact_col) for e in solution.equilibria}
+    A, B = scenario.payoffs_exact()
+    assert found == extreme_equilibria(A, B)
+
+
+def test_a_sweep_through_the_decimal_tie_has_it_exactly(tmp_path: Path) -> None:
+    scenario = _decimal_tie(tmp_path)
+    result = run_sweep(scenario, [parse_vary("a=0:0.2:21", scenario)])
+    part = result.parts["nash"]
+    (boundary,) = part.boundaries
+    assert boundary.value == 0.1
+    assert boundary.exact
+    # the grid point a = 0.1 carries the decimal game's equilibria
+    at = int(np.flatnonzero(np.isclose(part.axes[0].values, 0.1))[0])
+    A, B = scenario.payoffs_exact({"a": Fraction(1, 10)})
+    supports = {
+        (
+            tuple(i for i, p in enumerate(x) if p > 0),
+            tuple(j for j, q in enumerate(y) if q > 0),
+        )
+        for x, y in extreme_equilibria(A, B)
+    }
+    assert part.labels[int(part.label_id[at])] == frozenset(supports)
+    assert boundary.tie == frozenset(supports)
