@@ -140,3 +140,16 @@ def test_payoff_lines_are_the_payoffs() -> None:
     identities = {s.identity for panel in plot.columns[0] for s in panel.series}
     assert len(identities) == 4  # one per outcome, shared by both sides' panels
     assert np.all(np.isfinite(part.values["payoff_0_0_0"]))
+
+
+def test_a_tie_between_many_types_names_three_and_counts_the_rest() -> None:
+    from sim.games.ordinal import GAME_TYPES
+    from sim.games.ordinal_names import MAX_NAMED_BETWEEN, between_name, describe_between
+
+    names = [f"Type {k}" for k in range(MAX_NAMED_BETWEEN + 6)]
+    assert between_name(names) == f"Between Type 0, Type 1, Type 2 and {len(names) - 3} other types"
+    text = describe_between(names)
+    assert f"{len(names)} of the {len(GAME_TYPES)} strict types" in text
+    assert "Type 3" not in text
+    few = names[:MAX_NAMED_BETWEEN]
+    assert between_name(few) == "Between Type 0, Type 1, Type 2 and Type 3"

@@ -207,3 +207,14 @@ def test_2d_boundaries_lie_on_the_true_curve() -> None:
         assert b.before == A
         assert b.after == C
     assert {b.parameter for b in found} == {"x", "y"}
+
+
+def test_ties_on_a_line_are_boundary_ties_but_ties_filling_an_area_are_a_regime() -> None:
+    from sim.sweeps.regimes import regimes_2d
+
+    # columns 0-1 one label, column 2 a tie line, columns 3-5 a label tied everywhere
+    grid = np.array([[0, 0, 1, 2, 2, 2]] * 4).T  # (x, y) = (6, 4), first axis slowest
+    tie = np.isin(grid, [1, 2]).reshape(-1)
+    regimes, _ = regimes_2d(grid.reshape(-1), ["A", "line", "area"], tie, grid.shape)
+    by_label = {r.label: r.tie for r in regimes}
+    assert by_label == {"A": False, "line": True, "area": False}

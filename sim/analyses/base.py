@@ -302,8 +302,8 @@ class Analysis(ABC):
             )
         return (
             "How to read the figure: each colour (and hatch) is one regime, numbered as in the "
-            "'Regimes in words' table; black dots are boundary points, stars the scenario's "
-            "markers."
+            "'Regimes in words' table; dark lines are the boundaries, drawn through points "
+            "located exactly on the grid lines, and stars the scenario's markers."
         )
 
     def report_caveats(self, scenario: Scenario) -> list[str]:

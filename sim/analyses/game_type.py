@@ -154,7 +154,8 @@ class GameTypeAnalysis(Analysis):
             )
         return (
             "How to read the figure: each colour (and hatch) is one game type, numbered as in "
-            "the 'Regimes in words' table; black dots are boundary points."
+            "the 'Regimes in words' table; dark lines are the boundaries, drawn through points "
+            "located exactly on the grid lines."
         )
 
     def preferred_chunk(self, m: int, n: int) -> int:

@@ -1,7 +1,8 @@
 """The 2-D figure of a sweep, for any analysis: a regime map of its labels.
 
-Cells are coloured by regime; every regime is numbered and described in the key; located
-boundary points and the scenario's markers are drawn on top.
+Regions are coloured by regime, cut along the located boundaries as vector polygons
+(:mod:`sim.figures.map_polygons`); every regime is numbered and described in the key; the
+boundary curves and the scenario's markers are drawn on top.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 from sim.figures.common import axis_label, footer, markers_on
 from sim.figures.identity import Identities
 from sim.figures.map_labels import Box, region_number_places
+from sim.figures.map_polygons import OTHER, Cut, map_geometry
 from sim.figures.style import MARKER_NAME, PT, REGIME_NUMBER, SCALE, TIE_COLOUR
 from sim.figures.text import (
     axes_size_pt,
@@ -25,6 +27,9 @@ from sim.figures.text import (
 )
 from sim.sweeps.result import AnalysisSweep, SweepResult
 from sim.words.numbers import share
+
+#: Pieces of a regime that no grid point has (found between grid points): light grey.
+OTHER_COLOUR = "#DDDDDD"
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -41,17 +46,19 @@ def regime_map(
 ) -> Figure:
     """Categorical map of an analysis' labels over a 2-D sweep.
 
-    Each grid cell is coloured by its label (Paul Tol's light colours plus a hatch per label)
-    and every regime carries its number: inside its region where the number fits, else next to
-    the region with a leader line; the legend says in words what each number means. Located
-    boundary points are drawn as small dots, the scenario's markers as stars (both coordinates
-    known) or lines (one known).
+    Each region is coloured by its label (Paul Tol's light colours plus a hatch per label), cut
+    exactly along the boundaries located on the grid lines, and every regime carries its
+    number: inside its region where the number fits, else next to the region with a leader
+    line; the legend says in words what each number means. The boundaries are drawn as dark
+    lines, the scenario's markers as stars (both coordinates known) or lines (one known).
     """
     import matplotlib
+    from matplotlib.collections import LineCollection
     from matplotlib.colors import to_rgb
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, PathPatch
+    from matplotlib.path import Path
 
     identities = identities or Identities()
     ax_x, ax_y = part.axes
@@ -65,7 +72,10 @@ def regime_map(
     colours = np.zeros((len(part.regimes), 3))
     for r in part.regimes:
         colours[r.index - 1] = to_rgb(TIE_COLOUR if r.tie else identities.region_style(r.label)[0])
-    image = colours[np.clip(ids, 0, None)].transpose(1, 0, 2)  # rows = y
+    xs, ys = ax_x.values, ax_y.values
+    geometry = map_geometry(
+        ids, xs, ys, *boundary_cuts(part), frozenset(r.index - 1 for r in part.regimes if r.tie)
+    )
 
     fig_w, fig_h = 14 * scale, 8.2 * scale
     ratios = (1.35, 1.0)
@@ -76,35 +86,58 @@ def regime_map(
     key = fig.add_subplot(gs[0, 1])
     key.set_label("key")
     key.axis("off")
-    xs, ys = ax_x.values, ax_y.values
-    dx = (xs[-1] - xs[0]) / max(1, ax_x.n - 1)
-    dy = (ys[-1] - ys[0]) / max(1, ax_y.n - 1)
-    extent = (xs[0] - dx / 2, xs[-1] + dx / 2, ys[0] - dy / 2, ys[-1] + dy / 2)
-    ax.imshow(image, origin="lower", extent=extent, aspect="auto", interpolation="nearest")
-    # hatches for greyscale printing: one path per regime made of exactly its grid cells
-    for r in shown:
-        hatch = identities.region_style(r.label)[1]
+    extent = (float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1]))
+    # cells with one regime at all four corners as an image; a cut cell gets its first
+    # corner's colour, under the polygons (opaque, so no seam shows at the image's cells)
+    cells = geometry.uniform
+    image = colours[np.where(cells >= 0, cells, np.clip(ids[:-1, :-1], 0, None))]
+    ax.imshow(
+        image.transpose(1, 0, 2),
+        origin="lower",
+        extent=extent,
+        aspect="auto",
+        interpolation="nearest",
+    )
+    tie_shown = bool(np.isin(cells, [r.index - 1 for r in part.regimes if r.tie]).any())
+    for r in part.regimes:
+        pieces = geometry.polygons.get(r.index - 1, [])
+        tie_shown = tie_shown or (r.tie and bool(pieces))
+        colour = colours[r.index - 1]
+        if pieces:
+            fill = PathPatch(
+                polygons_path(pieces), facecolor=colour, edgecolor=colour, linewidth=0.4 * scale
+            )
+            fill.set_label(f"region:{r.index}")
+            ax.add_patch(fill)
+        hatch = None if r.tie else identities.region_style(r.label)[1]
         if hatch:
-            cells = cells_path(ids == r.index - 1, extent)
-            if cells is not None:
-                patch = PathPatch(
-                    cells, facecolor="none", edgecolor="#222222", linewidth=0, hatch=hatch
-                )
-                patch.set_label(f"hatch:{r.index}")
-                ax.add_patch(patch)
-    # boundaries located by bisection along the grid lines
-    bx = [
-        float(b.value) if b.parameter == ax_x.name else float(b.where[ax_x.name])
-        for b in part.boundaries
-    ]
-    by = [
-        float(b.value) if b.parameter == ax_y.name else float(b.where[ax_y.name])
-        for b in part.boundaries
-    ]
-    if bx:
-        ax.scatter(
-            bx, by, s=3 * scale, color="black", linewidths=0, label="boundary points", zorder=3
+            # hatches for greyscale printing: whole cells and cut pieces of this regime
+            paths = [p for p in (cells_path(cells == r.index - 1, extent),) if p is not None]
+            if pieces:
+                paths.append(polygons_path(pieces))
+            patch = PathPatch(
+                Path.make_compound_path(*paths),
+                facecolor="none",
+                edgecolor="#222222",
+                linewidth=0,
+                hatch=hatch,
+            )
+            patch.set_label(f"hatch:{r.index}")
+            ax.add_patch(patch)
+    other = geometry.polygons.get(OTHER, [])
+    if other:
+        patch = PathPatch(
+            polygons_path(other), facecolor=OTHER_COLOUR, edgecolor=OTHER_COLOUR, linewidth=0.4
         )
+        patch.set_label("region:other")
+        ax.add_patch(patch)
+    # the boundaries: chords between the points located exactly on the grid lines
+    if geometry.segments:
+        curves = LineCollection(
+            geometry.segments, colors="#222222", linewidths=1.1 * scale, zorder=3
+        )
+        curves.set_label("boundaries")
+        ax.add_collection(curves)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     label_size = font_size(rc["axes.labelsize"])
@@ -133,29 +166,40 @@ def regime_map(
         for r in shown
     ]
     ties = [r for r in part.regimes if r.tie]
-    if ties:
-        tie_share = sum(r.share for r in ties)
+    tie_share = share(sum(r.share for r in ties))
+    tie_words = f"; the games exactly on it are ties ({tie_share} of the grid)" if ties else ""
+    if tie_shown:
         handles.append(
             Patch(
                 facecolor=TIE_COLOUR,
                 edgecolor="#333333",
+                label=wrap_to("ties between regimes", entry_w, legend_size),
+            )
+        )
+    if other:
+        handles.append(
+            Patch(
+                facecolor=OTHER_COLOUR,
+                edgecolor="#333333",
                 label=wrap_to(
-                    f"exactly on a boundary: ties ({share(tie_share)})",
+                    "a result found only between grid points (a finer grid shows it)",
                     entry_w,
                     legend_size,
                 ),
             )
         )
-    if bx:
+    if geometry.segments:
         handles.append(
             Line2D(
                 [],
                 [],
-                color="black",
-                marker="o",
-                markersize=4,
-                linestyle="none",
-                label="boundary located to 1e-9",
+                color="#222222",
+                linewidth=1.1 * scale,
+                label=wrap_to(
+                    "boundary, through points located to 1e-9 on the grid lines" + tie_words,
+                    entry_w,
+                    legend_size,
+                ),
             )
         )
     leg = key.legend(
@@ -232,6 +276,42 @@ def regime_map(
             )
         note.set_label(REGIME_NUMBER)
     return fig
+
+
+def boundary_cuts(part: AnalysisSweep) -> tuple[dict[int, list[Cut]], dict[int, list[Cut]]]:
+    """The located boundaries on each grid line of a 2-D sweep.
+
+    Returns ``(along_x, along_y)``: grid-line index of the other axis -> ``(value, regime
+    before, regime after)`` of each boundary on that line (regime ids as in
+    ``part.regime_id``; -1 for a label no grid point has), as
+    :func:`sim.figures.map_polygons.map_geometry` takes them.
+    """
+    ax_x, ax_y = part.axes
+    xs, ys = ax_x.values, ax_y.values
+    regime_of = {r.label: r.index - 1 for r in part.regimes}
+    along_x: dict[int, list[Cut]] = {}
+    along_y: dict[int, list[Cut]] = {}
+    for b in part.boundaries:
+        cut = (float(b.value), regime_of.get(b.before, -1), regime_of.get(b.after, -1))
+        if b.parameter == ax_x.name:
+            line = int(np.argmin(np.abs(ys - float(b.where[ax_y.name]))))
+            along_x.setdefault(line, []).append(cut)
+        else:
+            line = int(np.argmin(np.abs(xs - float(b.where[ax_x.name]))))
+            along_y.setdefault(line, []).append(cut)
+    return along_x, along_y
+
+
+def polygons_path(polygons: list[np.ndarray]) -> Any:
+    """Closed polygons as one compound path."""
+    from matplotlib.path import Path
+
+    return Path.make_compound_path(*(Path(p, closed=True) for p in _closed(polygons)))
+
+
+def _closed(polygons: list[np.ndarray]) -> list[np.ndarray]:
+    # Path(closed=True) takes the last vertex as the closing one: repeat the first
+    return [np.vstack([p, p[:1]]) for p in polygons]
 
 
 def cells_path(mask: np.ndarray, extent: tuple[float, float, float, float]) -> Any:

@@ -46,10 +46,10 @@ from sim.games.ordinal_names import (
     SYMMETRIC_NAMES,
     TIED_GAMES,
     TypeFacts,
+    between_name,
     describe_between,
     describe_type,
     hybrid_name,
-    join_names,
     parse_ranking,
 )
 from sim.solver.analysis import DEFAULT_TOL
@@ -539,7 +539,7 @@ def classify(A: object, B: object, *, tol: float = DEFAULT_TOL) -> OrdinalClassi
         name, aliases = TIED_GAMES[tied].name, TIED_GAMES[tied].aliases
         sources = TIED_GAMES[tied].sources
     else:
-        name, aliases, sources = "Between " + join_names(between), (), ()
+        name, aliases, sources = between_name(between), (), ()
     return OrdinalClassification(
         name=name,
         aliases=aliases,

@@ -262,9 +262,28 @@ def join_names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+#: A game with ties between more strict types than this names only the first three.
+MAX_NAMED_BETWEEN = 4
+
+
+def between_name(names: Sequence[str]) -> str:
+    """The name of a game with ties: ``"Between A and B"``, or for many types
+    ``"Between A, B, C and 39 other types"``."""
+    if len(names) <= MAX_NAMED_BETWEEN:
+        return "Between " + join_names(names)
+    return f"Between {', '.join(names[:3])} and {len(names) - 3} other types"
+
+
 def describe_between(names: Sequence[str]) -> str:
     """The sentence for a game with ties, which lies between the strict types ``names``."""
+    if len(names) <= MAX_NAMED_BETWEEN:
+        where = join_names(names)
+    else:
+        where = (
+            f"{len(names)} of the 78 strict types, among them {join_names(list(names[:3]))} "
+            "(the JSON output lists them all)"
+        )
     return (
-        f"some payoffs are equal, so the game sits on the boundary between {join_names(names)}: "
-        "a small change in the payoffs turns it into one of them"
+        f"some payoffs are equal, so the game sits on the boundary between {where}: a small "
+        "change in the payoffs turns it into one of them"
     )

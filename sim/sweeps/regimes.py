@@ -159,18 +159,33 @@ def regimes_1d(
 
 
 def regimes_2d(
-    label_id: np.ndarray, labels: Sequence[Label], tie: np.ndarray
+    label_id: np.ndarray,
+    labels: Sequence[Label],
+    tie: np.ndarray,
+    shape: tuple[int, int] | None = None,
 ) -> tuple[list[Regime], np.ndarray]:
     """2-D regimes: the distinct labels with their share of the grid.
 
     Regimes are numbered in order of first appearance on the grid, except that labels seen only
-    at tie points (cells exactly on a boundary) come last, so the numbers of the regions a
-    reader sees on the map run 1, 2, 3, ... without gaps.
+    at tie points on a boundary come last, so the numbers of the regions a reader sees on the
+    map run 1, 2, 3, ... without gaps. A label is such a boundary tie when every point that has
+    it is a tie and has a neighbour on the grid (``shape``, C order) with another label: a line
+    or a point between regions. Ties that fill an area of the grid (a parameter region where
+    every game has equal payoffs somewhere) are a regime like any other.
     """
     n = label_id.shape[0]
     counts = np.bincount(label_id, minlength=len(labels))
     tie_counts = np.bincount(label_id[tie], minlength=len(labels))
     tie_only = (counts > 0) & (tie_counts == counts)
+    if shape is not None and tie_only.any():
+        grid = label_id.reshape(shape)
+        apart = np.zeros(shape, dtype=bool)  # a neighbour has another label
+        apart[1:, :] |= grid[1:, :] != grid[:-1, :]
+        apart[:-1, :] |= grid[:-1, :] != grid[1:, :]
+        apart[:, 1:] |= grid[:, 1:] != grid[:, :-1]
+        apart[:, :-1] |= grid[:, :-1] != grid[:, 1:]
+        inside = np.bincount(label_id[~apart.reshape(-1)], minlength=len(labels))
+        tie_only &= inside == 0
     present = [i for i in range(len(labels)) if counts[i] > 0]
     order = [i for i in present if not tie_only[i]] + [i for i in present if tie_only[i]]
     regimes = [

@@ -295,7 +295,7 @@ def run_sweep(
                 axes[0].start, axes[0].stop, boundaries, first, axis_values[0]
             )
         else:
-            regimes, regime_id = regimes_2d(c.label_id, labels, c.tie)
+            regimes, regime_id = regimes_2d(c.label_id, labels, c.tie, (shape[0], shape[1]))
         own_notes = analysis.sweep_notes(scenario)  # the analysis' warnings
         parts[analysis.name] = AnalysisSweep(
             analysis=analysis,

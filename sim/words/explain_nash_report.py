@@ -65,8 +65,8 @@ READING_1D = (
 )
 READING_2D = (
     "How to read the figure: each colour (and hatch) is one set of equilibria, numbered as in "
-    "the 'Regimes in words' table; black dots are boundary points, stars and dotted lines "
-    "the scenario's markers."
+    "the 'Regimes in words' table; dark lines are the boundaries, drawn through points "
+    "located exactly on the grid lines; stars and dotted lines are the scenario's markers."
 )
 ONE_SHOT = (
     "A one-shot game: both sides choose once, at the same time, knowing every payoff. "

@@ -61,6 +61,11 @@ def boundary_text(part: AnalysisSweep, boundary: Boundary) -> str:
 def _boundary_summary_2d(part: AnalysisSweep) -> list[str]:
     """2-D boundaries summarised per pair of neighbouring regimes."""
     if not part.boundaries:
+        if any(r.tie for r in part.regimes):
+            return [
+                "No boundary between regimes: the result changes only at the tie points above, "
+                "and is the same on either side of them."
+            ]
         return ["No boundary: the same result holds over the whole grid."]
     labels = part.all_labels()
     index = {s: i for i, s in enumerate(labels)}
@@ -109,6 +114,9 @@ def part_lines(part: AnalysisSweep, heading: str) -> list[str]:
             "Boundaries:"
             if part.boundaries
             else "No boundary: the same result holds over the whole sweep."
+            if not any(r.tie for r in part.regimes)
+            else "No boundary between regimes: the result changes only at the tie values "
+            "above, and is the same on either side of them."
         )
         lines.extend(f"  {boundary_text(part, b)}" for b in part.boundaries)
     else:
