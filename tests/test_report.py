@@ -18,6 +18,7 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sim.bundled import bundled_paths
@@ -336,8 +337,19 @@ def test_caveats_cover_multiple_equilibria_and_degenerate_points() -> None:
     assert report.caveats[0].startswith(ILLUSTRATIVE_CAVEAT)
     assert "Several equilibria" in caveats
     assert "degenerate" in caveats
-    notes = [n for s in report.sweeps for n in (*s.notes, *(x for p in s.parts for x in p.notes))]
-    assert any("lie exactly on a tie" in n for n in notes)
+    # the count of grid points on a boundary is the number of points in tie regimes
+    checked = 0
+    for section in report.sweeps:
+        for part, words in zip(section.result.parts.values(), section.parts, strict=True):
+            tie_regimes = [r.index - 1 for r in part.regimes if r.tie]
+            on_boundary = int(np.count_nonzero(np.isin(part.regime_id, tie_regimes)))
+            said = [n for n in words.notes if "lie exactly on a boundary" in n]
+            if on_boundary:
+                assert said[0].startswith(f"{on_boundary:,} of the {part.n_points:,} grid points")
+                checked += 1
+            else:
+                assert not said
+    assert checked
 
 
 # --------------------------------------------------------------------------------------

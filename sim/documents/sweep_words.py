@@ -226,14 +226,17 @@ def _boundary_table_2d(part: AnalysisSweep) -> tuple[tuple[str, ...], ...]:
 
 def _part_notes(part: AnalysisSweep) -> tuple[str, ...]:
     notes = list(part.notes)
-    ties = int(np.count_nonzero(part.tie))
+    tie_regimes = [r.index - 1 for r in part.regimes if r.tie]
+    ties = int(np.count_nonzero(np.isin(part.regime_id, tie_regimes)))
     if ties:
         text = (
-            f"{ties:,} of the {part.n_points:,} grid points lie exactly on a tie (on a boundary "
-            "or very near one); there the result differs from the results on either side."
+            f"{ties:,} of the {part.n_points:,} grid points lie exactly on a boundary: the game "
+            "there is a tie, and its result differs from the results on either side."
         )
         if len(part.axes) == 2:
-            text += " The map shows them in grey and the table leaves them out."
+            text += (
+                " The map draws the boundaries through them as lines; the table leaves them out."
+            )
         notes.append(text)
     return tuple(notes)
 
