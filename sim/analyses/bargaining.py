@@ -195,9 +195,15 @@ def _exact_env(scenario: Scenario, values: Mapping[str, float | Fraction]) -> di
 
 def _evaluate(scenario: Scenario, text: str, env: Mapping[str, Fraction]) -> Fraction | float:
     """A table formula at one point: a Fraction when exact, else a float."""
-    from sim.formula import compile_formula
+    from sim.formula import NonFiniteResult, compile_formula
 
-    found = compile_formula(text, list(scenario.parameters)).evaluate_rational(env)
+    try:
+        found = compile_formula(text, list(scenario.parameters)).evaluate_rational(env)
+    except NonFiniteResult as error:
+        raise ScenarioError(
+            f"{scenario.source_name}: [{TABLE}]: {text!r}: {error.message} at these parameter "
+            "values; fix the formula or choose other values"
+        ) from None
     return found.value if found.exact else float(found.value)
 
 

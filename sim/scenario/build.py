@@ -262,6 +262,9 @@ class _Builder:
         except TableError as error:
             self.add((key, *error.field_path), error.message)
             return None
+        except FormulaError as error:  # a formula of the table at the file's values
+            self.add((key,), f"{error.message} at the file's parameter values; fix that formula")
+            return None
 
     def provided_game(
         self,

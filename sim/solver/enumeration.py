@@ -152,9 +152,12 @@ def _rescale(M: FloatArray) -> tuple[FloatArray, FloatArray]:
     else:
         low = flat.min(axis=1)
         high = flat.max(axis=1)
-    spread = high - low
-    _, exponent = np.frexp(np.where(spread > 0.0, spread, 1.0))
-    unit = np.ldexp(1.0, exponent)
+    with np.errstate(over="ignore"):
+        # A spread beyond 2^1023 (payoffs near +-1e308) gives an infinite unit; every compared
+        # difference then counts as distorted (PRECISION) and the game is solved exactly.
+        spread = high - low
+        _, exponent = np.frexp(np.where(spread > 0.0, spread, 1.0))
+        unit = np.ldexp(1.0, exponent)
     scaled = 1.0 + (M - low[:, None, None]) / unit[:, None, None]
     return scaled, unit
 
