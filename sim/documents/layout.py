@@ -17,8 +17,9 @@ outputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Literal
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Literal
 
 from sim.documents.content import AnalysisSection, Report, status_caveat
 from sim.documents.formula_math import formula_math
@@ -47,6 +48,9 @@ from sim.documents.model import (
 from sim.documents.sweep_words import PartSection, SweepSection, outcome_order
 from sim.words.phrases import capital, possessive, subject
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as MplFigure
+
 __all__ = ["report_document", "short_handout_sweep", "sweep_figures"]
 
 #: What a Nash equilibrium is, for a reader who has not met one.
@@ -61,31 +65,53 @@ NASH_INTRODUCTION = (
 FigureKey = tuple[int, str]
 
 
-def sweep_figures(
+def figure_makers(
     report: Report, *, only: Sequence[int] | None = None, style: str = "paper"
-) -> dict[FigureKey, bytes]:
-    """Each analysis' figure of each sweep as SVG bytes, drawn once.
+) -> list[tuple[FigureKey, Callable[[], MplFigure]]]:
+    """What draws each analysis' figure of each sweep, in the report's order.
 
     One :class:`~sim.figures.identity.Identities` serves every figure of the report, so that an
-    outcome keeps one colour, marker and line style throughout. ``only`` limits the figures to
-    these sweep numbers (the short handout draws one, of the first analysis only).
+    outcome keeps one colour, marker and line style throughout; identities are assigned as
+    the figures are drawn, so call the makers in the order given. ``only`` limits the figures
+    to these sweep numbers (the short handout draws one, of the first analysis only).
     """
-    from sim.figures import Identities, render_figure
+    from sim.figures import Identities, sweep_figure
     from sim.sweeps.sample import figure_view
 
     identities = Identities()
     wanted = set(only) if only is not None else None
-    figures: dict[FigureKey, bytes] = {}
+    makers: list[tuple[FigureKey, Callable[[], MplFigure]]] = []
     for section in report.sweeps:
         if wanted is not None and section.number not in wanted:
             continue
         view = figure_view(section.result)
         parts = section.parts[:1] if only is not None else section.parts
         for part in parts:
-            figures[section.number, part.analysis] = render_figure(
-                view, "svg", analysis=part.analysis, style=style, identities=identities
+            makers.append(
+                (
+                    (section.number, part.analysis),
+                    functools.partial(
+                        sweep_figure,
+                        view,
+                        analysis=part.analysis,
+                        style=style,
+                        identities=identities,
+                    ),
+                )
             )
-    return figures
+    return makers
+
+
+def sweep_figures(
+    report: Report, *, only: Sequence[int] | None = None, style: str = "paper"
+) -> dict[FigureKey, bytes]:
+    """Each analysis' figure of each sweep as SVG bytes, drawn once (:func:`figure_makers`)."""
+    from sim.figures.style import render
+
+    return {
+        key: render(draw, "svg", style=style)
+        for key, draw in figure_makers(report, only=only, style=style)
+    }
 
 
 def short_handout_sweep(report: Report) -> SweepSection | None:
