@@ -39,6 +39,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.analyses.base import Analysis, Batch, Label, PointOptions
+from sim.errors import ScenarioError
+from sim.rational import intended_value
 from sim.scenario.extensions import TableContext, TableError, TableSpec, register_table
 from sim.words.selection import (
     SOURCES,
@@ -120,6 +122,17 @@ register_table(
 )
 
 
+def _qre_at(scenario: Scenario, A: np.ndarray, B: np.ndarray, lam: float) -> Any:
+    """The logit QRE at the table's ``lambda``, or a scenario error saying why not."""
+    from sim.games.qre import logit_qre
+    from sim.games.selection_base import GameOptionError
+
+    try:
+        return logit_qre(A, B, lam)
+    except GameOptionError as error:
+        raise ScenarioError(f"{scenario.source_name}: selection.lambda: {error}") from None
+
+
 @dataclass(frozen=True, eq=False)
 class SelectionPoint:
     """The selection facts at one point, with the names to write them."""
@@ -194,14 +207,14 @@ class SelectionAnalysis(Analysis):
         """Every selection fact at ``values``: exact where the payoffs are rational."""
 
         from sim.games.correlated import correlated_equilibria
-        from sim.games.qre import logit_branch, logit_qre
+        from sim.games.qre import logit_branch
         from sim.games.selection import payoff_dominance, risk_dominance
         from sim.solver import solve_game
 
-        # A float value is read as the decimal it prints as (0.3 is 3/10, as in the file).
+        # A float value stands for the decimal it was typed as (0.3 is 3/10, as in the file).
         exact_values: dict[str, Fraction | float] = dict(scenario.default_exact_values())
         exact_values.update(
-            {k: Fraction(repr(v)) if isinstance(v, float) else v for k, v in values.items()}
+            {k: intended_value(v) if isinstance(v, float) else v for k, v in values.items()}
         )
         payoffs = scenario.payoffs_exact(exact_values)
         A, B = (payoffs.row, payoffs.col) if payoffs.exact else scenario.payoffs(values)
@@ -215,7 +228,7 @@ class SelectionAnalysis(Analysis):
             risk=risk_dominance(A, B, solution=solution),
             payoff=payoff_dominance(A, B, solution=solution),
             qre=logit_branch(Af, Bf, solution=solution),
-            qre_at=None if table.lam is None else logit_qre(Af, Bf, table.lam),
+            qre_at=None if table.lam is None else _qre_at(scenario, Af, Bf, table.lam),
             correlated=correlated_equilibria(A, B, outcome=_outcome(table, scenario.players)),
             strategies=strategies,
             names=(scenario.players[0].name, scenario.players[1].name),
