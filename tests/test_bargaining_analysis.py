@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.analyses import default_analyses, get_analysis
-from sim.analyses.bargaining import BargainingAnalysis
+from sim.analyses.bargaining import BargainingAnalysis, BargainingPoint
 from sim.cli.app import app
 from sim.scenario import load_scenario
 from sim.sweeps.grid import parse_vary
@@ -379,3 +379,44 @@ def test_a_single_frontier_point_is_not_a_tie(tmp_path: Path) -> None:
     assert not any(s.tie for s in point.result.solutions)
     sweep = run_sweep(scenario, [parse_vary("K=11:19:5", scenario)], analyses=[analysis])
     assert not np.any(sweep.parts["bargaining"].tie)
+
+
+def test_a_sweep_finds_where_the_side_payment_changes_direction() -> None:
+    """truce-bargaining over US patience: the Rubinstein side payment flips from the United
+    States paying China to China paying the United States. The sweep's boundary is where the
+    point API's transfer crosses zero (found here by an independent bisection), and the words
+    say who pays on each side."""
+    from sim.analyses import default_analyses
+    from sim.sweeps.grid import parse_vary
+    from sim.sweeps.run import run_sweep
+
+    scenario = load_scenario("truce-bargaining")
+    bargaining = next(a for a in default_analyses(scenario) if a.name == "bargaining")
+
+    def transfer(x: float) -> float:
+        point = bargaining.point(scenario, {"delta_us": x})
+        assert isinstance(point, BargainingPoint)
+        paid = next(s.transfer for s in point.result.solutions if s.concept == "rubinstein")
+        assert paid is not None
+        return float(paid)
+
+    result = run_sweep(scenario, [parse_vary("delta_us=0.5:0.99:99", scenario)])
+    part = result.parts["bargaining"]
+    flips = [
+        b
+        for b in part.boundaries
+        if "pays" in part.analysis.words.change(b.before, b.after, scenario)
+    ]
+    assert len(flips) == 1
+    lo, hi = 0.5, 0.99
+    assert transfer(lo) * transfer(hi) < 0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if transfer(mid) * transfer(lo) > 0 else (lo, mid)
+    assert abs(flips[0].value - 0.5 * (lo + hi)) <= 1e-9 * (0.99 - 0.5)
+    words = part.analysis.words.change(flips[0].before, flips[0].after, scenario)
+    first_pays_before = transfer(flips[0].value - 1e-6) > 0
+    us, cn = "the United States", "China"
+    now = f"{cn} pays {us}" if first_pays_before else f"{us} pays {cn}"
+    was = f"{us} pays {cn}" if first_pays_before else f"{cn} pays {us}"
+    assert f"{now} (before: {was})" in words

@@ -32,7 +32,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sim.analyses.base import (
     Analysis,
     Batch,
-    Label,
     PointFigure,
     PointOptions,
     distinct_labels,
@@ -205,6 +204,47 @@ def _evaluate(scenario: Scenario, text: str, env: Mapping[str, Fraction]) -> Fra
             "values; fix the formula or choose other values"
         ) from None
     return found.value if found.exact else float(found.value)
+
+
+#: Who pays in a split by side payments (columns of :func:`_payers`).
+NO_TRANSFER, FIRST_PAYS, SECOND_PAYS, NO_PAYMENT = -1, 0, 1, 2
+#: A side payment within this fraction of the payoffs' size is no payment (float noise).
+PAYMENT_TOL = 1e-12
+_PAYER_KINDS = {
+    FIRST_PAYS: "transferable_first_pays",
+    SECOND_PAYS: "transferable_second_pays",
+    NO_PAYMENT: "transferable_no_payment",
+}
+
+
+def _payers(found: Any) -> np.ndarray:
+    """``(K, C)``: per concept, who pays the side payment of its split (:data:`FIRST_PAYS`,
+    :data:`SECOND_PAYS`, :data:`NO_PAYMENT`), or :data:`NO_TRANSFER` (no deal to pay from)."""
+    K = found.label.shape[0]
+    out = np.full((K, len(found.concepts)), NO_TRANSFER, dtype=np.int64)
+    for k, concept in enumerate(found.concepts):
+        s = found.solutions[concept]
+        t = np.asarray(s.transfer, dtype=np.float64)
+        if np.all(np.isnan(t)):
+            continue
+        size = np.maximum(1.0, np.max(np.abs(s.payoffs), axis=1))
+        with np.errstate(invalid="ignore"):
+            code = np.where(t > PAYMENT_TOL * size, FIRST_PAYS, SECOND_PAYS)
+            code = np.where(np.abs(t) <= PAYMENT_TOL * size, NO_PAYMENT, code)
+        out[:, k] = np.where(np.isnan(t), NO_TRANSFER, code)
+    return out
+
+
+def _with_payers(
+    key: tuple[tuple[str, str, tuple[int, ...]], ...], payers: list[int]
+) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+    """A label whose splits by side payments say who pays (kind ``transferable_*``)."""
+    return tuple(
+        (c, _PAYER_KINDS[payer], pts)
+        if kind == "transferable" and payer in _PAYER_KINDS
+        else (c, kind, pts)
+        for (c, kind, pts), payer in zip(key, payers, strict=True)
+    )
 
 
 def _evaluate_stack(
@@ -533,12 +573,17 @@ class BargainingAnalysis(Analysis):
                 f"the feasible set at {where or 'the values given'}; no deal gives both sides "
                 "at least that much. Lower the threat payoffs or enlarge the feasible set"
             )
-        codes, first = np.unique(found.label, return_index=True)
-        keys = [label_key(found.decode(int(c))) for c in codes]
+        # the label: where each solution lies and, with side payments, who pays whom
+        payers = _payers(found)
+        combined = np.concatenate([found.label[:, None], payers], axis=1)
+        rows, first, inverse = np.unique(combined, axis=0, return_index=True, return_inverse=True)
+        keys = [
+            _with_payers(label_key(found.decode(int(row[0]))), row[1:].tolist()) for row in rows
+        ]
         label_id, labels = distinct_labels([keys[i] for i in np.argsort(first)])
-        order = np.empty(len(codes), dtype=np.int64)
-        order[np.argsort(first)] = np.arange(len(codes))
-        label_id = label_id[order][np.searchsorted(codes, found.label)]
+        order = np.empty(len(rows), dtype=np.int64)
+        order[np.argsort(first)] = np.arange(len(rows))
+        label_id = label_id[order][np.asarray(inverse).reshape(-1)]
         return Batch(
             label=label_id,
             labels=labels,
@@ -627,6 +672,6 @@ class BargainingAnalysis(Analysis):
         return value_meaning(key)
 
 
-def label_key(locations: Mapping[str, Any]) -> Label:
+def label_key(locations: Mapping[str, Any]) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
     """A regime label: ``((concept, kind, points), ...)`` in the concepts' order."""
     return tuple((c, loc.kind, tuple(loc.points)) for c, loc in locations.items())

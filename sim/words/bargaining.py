@@ -291,12 +291,26 @@ def _place(kind: str, points: Sequence[int], info: Scenario) -> str:
     if kind == "edge":
         return f"between {outcome(points[0])} and {outcome(points[1])}"
     if kind == "transferable":
-        return "a split by side payments"
+        return "as a split by side payments"
+    if kind.startswith("transferable_"):
+        return "with " + _who_pays(kind, info, "ing")
     if kind == "no_gains":
         return "no gains from agreement"
     if kind == "outside":
         return "threat point not feasible"
     return "no threat point"
+
+
+def _who_pays(kind: str, info: Scenario, form: str = "s") -> str:
+    """Who pays whom in a split by side payments: ``"China pays the United States"``
+    (``form="ing"``: ``"China paying the United States"``)."""
+    first, second = (subject(p.name) for p in info.players)
+    verb = "paying" if form == "ing" else "pays"
+    if kind == "transferable_first_pays":
+        return f"{first} {verb} {second}"
+    if kind == "transferable_second_pays":
+        return f"{second} {verb} {first}"
+    return "no side payment" if form == "ing" else "no side payment is needed"
 
 
 def label_parts(label: Any, info: Scenario) -> list[str]:
@@ -322,6 +336,8 @@ class BargainingWords:
             return "No gains from agreement: every solution is the threat point"
         if kinds == {"transferable"}:
             return "Agreement: each solution splits the gains by side payments"
+        if len(kinds) == 1 and next(iter(kinds)).startswith("transferable_"):
+            return f"Agreement: in every solution {_who_pays(next(iter(kinds)), info)}"
         if kinds <= {"outside", "undefined"}:
             return capital(_place(next(iter(kinds)), (), info))
         return capital("; ".join(label_parts(label, info)))
@@ -337,7 +353,9 @@ class BargainingWords:
     def change(self, before: Any, after: Any, info: Scenario) -> str:
         """``"the Nash bargaining solution moves from at A to between A and B"``."""
         changes = [
-            f"{CONCEPT_NAMES[a[0]]} moves from {_place(a[1], a[2], info)} to "
+            f"in {CONCEPT_NAMES[a[0]]} {_who_pays(b[1], info)} (before: {_who_pays(a[1], info)})"
+            if a[1].startswith("transferable_") and b[1].startswith("transferable_")
+            else f"{CONCEPT_NAMES[a[0]]} moves from {_place(a[1], a[2], info)} to "
             f"{_place(b[1], b[2], info)}"
             for a, b in zip(before, after, strict=True)
             if a != b
@@ -349,7 +367,11 @@ class BargainingWords:
         return label_parts(label, info)
 
     def label_json(self, label: Any, info: Scenario) -> dict[str, Any]:
-        """``{"description", "solutions": {concept: {"kind", "points"}}}``."""
+        """``{"description", "solutions": {concept: {"kind", "points"}}}``.
+
+        ``kind`` is ``vertex``, ``edge``, ``transferable`` (a split by side payments), or with
+        a deal to pay from ``transferable_first_pays``, ``transferable_second_pays`` or
+        ``transferable_no_payment``; ``no_gains``, ``outside`` or ``undefined``."""
         return {
             "description": self.describe(label, info),
             "solutions": {c: {"kind": kind, "points": list(pts)} for c, kind, pts in label},
