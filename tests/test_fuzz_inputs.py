@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from sim.cli.app import app
 from sim.errors import EXIT_CODES
-from tests.mutants import mutants
+from tests.mutants import mutant, mutants
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = [
@@ -89,3 +89,24 @@ def test_mutants_are_clean_results_or_clean_errors(source: Path, tmp_path: Path)
         signal.signal(signal.SIGALRM, previous)
     # the fuzz reaches the solver, not only the parser
     assert valid > 0
+
+
+def test_found_by_the_fuzz_at_scale(tmp_path: Path) -> None:
+    """Mutants that ``benchmarks/fuzz_inputs.py`` found: a report sweep of 1e23 points (numpy
+    refused the grid: exit 1) and a quote left open across a line in a Gambit file (the
+    message spread over two lines)."""
+    runner = CliRunner()
+    for seed, source in ((100533, "truce-repeated.toml"), (101261, "us-japan-trade-war.nfg")):
+        original = next(p for p in FILES if p.name == source)
+        path = tmp_path / f"mutant{original.suffix}"
+        path.write_text(mutant(original.read_text(encoding="utf-8"), seed), encoding="utf-8")
+        result = runner.invoke(app, ["validate", str(path)])
+        _check(result.exit_code, result.stdout, result.stderr, source, every=False)
+        assert result.exit_code == 4
+
+
+def test_the_scenario_layer_knows_the_sweep_size_limit() -> None:
+    from sim.scenario.build import MAX_SWEEP_POINTS
+    from sim.sweeps.grid import MAX_POINTS
+
+    assert MAX_SWEEP_POINTS == MAX_POINTS

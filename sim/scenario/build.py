@@ -10,6 +10,7 @@ that depends on a section that failed is skipped, so one mistake does not cause 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -423,6 +424,13 @@ class _Builder:
             names = [name for name in varied if name is not None]
             if len(names) == 2 and names[0] == names[1]:
                 self.add((*where, "vary"), f"{names[0]} is varied twice; vary two parameters")
+            total = math.prod(_count(text) for text in spec.vary)
+            if len(spec.vary) == 2 and total > MAX_SWEEP_POINTS:
+                self.add(
+                    (*where, "vary"),
+                    f"the map has {total:,} points, more than the {MAX_SWEEP_POINTS:,} a sweep "
+                    "may have; use fewer",
+                )
             self.point(spec.fixed, parameters, (*where, "set"), "set")
             for name in spec.fixed:
                 if name in names:
@@ -464,6 +472,12 @@ class _Builder:
             return name
         if count < 2:
             self.add(where, f"{text!r}: a sweep needs at least 2 points")
+        elif count > MAX_SWEEP_POINTS:
+            self.add(
+                where,
+                f"{text!r}: {count:,} points is more than the {MAX_SWEEP_POINTS:,} a sweep may "
+                "have; use fewer",
+            )
         if not start < stop:
             self.add(where, f"{text!r}: START must be below STOP")
         if parameters is not None:
@@ -478,6 +492,19 @@ class _Builder:
                     )
                     break
         return name
+
+
+#: The largest sweep (points in all), as :data:`sim.sweeps.grid.MAX_POINTS` (a test keeps
+#: them equal; the scenario layer does not import the sweeps).
+MAX_SWEEP_POINTS = 5_000_000
+
+
+def _count(text: str) -> int:
+    """N of a ``NAME=START:STOP:N`` (1 when it is not a whole number: reported elsewhere)."""
+    try:
+        return max(1, int(text.rpartition(":")[2]))
+    except ValueError:
+        return 1
 
 
 def _is_number(value: Any) -> bool:

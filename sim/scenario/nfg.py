@@ -110,6 +110,9 @@ class _Token:
 
 
 def _shorten(text: str, limit: int = 40) -> str:
+    """The text for a one-line message: control characters (a line break inside an unclosed
+    quote) written as escapes, and cut to ``limit`` characters."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
