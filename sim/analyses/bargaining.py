@@ -659,7 +659,8 @@ class BargainingAnalysis(Analysis):
         if dimensions == 1:
             return (
                 "How to read the figure: the numbered strip at the top shows where the "
-                "solutions lie (which outcomes or frontier edges); the panels below show the "
+                "solutions lie (which outcomes or frontier edges, or with side payments who "
+                "pays whom); the panels below show the "
                 "side payment (or each side's payoff) and the first side's share of the gains "
                 "in each solution."
             )
