@@ -42,7 +42,6 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import SolverError
-from sim.solver.batched_linalg import any0, matvec, max0, rowsum
 from sim.solver.certify import (
     DEGENERATE,
     EVEN_COUNT,
@@ -58,6 +57,7 @@ from sim.solver.components import label_components
 from sim.solver.exact import solve_exact_equilibria
 from sim.solver.one_strategy import is_one_strategy_game, solve_one_strategy_games
 from sim.solver.types import BoolArray, EquilibriumTable, FloatArray, IntArray
+from sim.solver.verify import close_equilibria, fixed_order_sum, verified_payoffs
 from sim.solver.vertices import (
     BLOCK_SYSTEMS,
     MERGE,
@@ -65,7 +65,6 @@ from sim.solver.vertices import (
     Vertices,
     polytope_vertices,
     popcount,
-    ragged_pairs,
 )
 
 __all__ = [
@@ -92,11 +91,6 @@ and sweeps enumerate every equilibrium: 184,756, a 10x10 game, about 0.4 s per g
 (measured). Every extra strategy multiplies the work by about 4 (11x11: ~1.5 s, 12x12: ~6 s per
 game), so larger games fall back to the Lemke-Howson algorithm, which finds one equilibrium
 in milliseconds."""
-
-VERIFY_ROUNDING = 1e-11
-"""An equilibrium whose support strategies fall short of the best payoff by more than this,
-relative to the payoffs compared, holds only up to the tolerance: its game is re-solved
-exactly (``VERIFY``)."""
 
 
 def enumeration_is_practical(m: int, n: int) -> bool:
@@ -208,16 +202,8 @@ class _ChunkResult:
     n_y: int
 
 
-def _total(v: FloatArray) -> FloatArray:
-    """Row sums in a fixed order (element-wise, batch-independent)."""
-    total = v[:, 0].copy()
-    for i in range(1, v.shape[1]):
-        total = total + v[:, i]
-    return total
-
-
 def _normalise(v: FloatArray) -> FloatArray:
-    return v / _total(v)[:, None]
+    return v / fixed_order_sum(v)[:, None]
 
 
 def _order_equilibria(
@@ -297,8 +283,8 @@ def _solve_chunk(
     certified = flags == 0
     flags[certified & (count == 0)] |= NONE_FOUND
     flags[certified & (count % 2 == 0) & (count > 0)] |= EVEN_COUNT  # odd when non-degenerate
-    flags[_close_equilibria(game, row, col, count, MERGE * tol, G)] |= MERGE_FLAG
-    payoffs, doubtful = _verified_payoffs(A, B, count, row, col)
+    flags[close_equilibria(game, row, col, count, MERGE * tol, G)] |= MERGE_FLAG
+    payoffs, doubtful = verified_payoffs(A, B, count, row, col)
     flags[game[doubtful]] |= VERIFY
     keep = flags[game] == 0
     game, row, col, payoffs = game[keep], row[keep], col[keep], payoffs[keep]
@@ -347,25 +333,6 @@ def _certified_pairs(
     col = _normalise(vQ.coords[iQ])
     order, _ = _order_equilibria(game, row, col, G)
     return game[order], row[order], col[order], iP[order], iQ[order]
-
-
-def _close_equilibria(
-    game: IntArray, row: FloatArray, col: FloatArray, count: IntArray, merge_tol: float, G: int
-) -> BoolArray:
-    """Games with two equilibria within ``merge_tol`` of each other (max norm): ``MERGE``."""
-    close = np.zeros(G, dtype=bool)
-    several = np.flatnonzero(count > 1)
-    if several.size == 0:
-        return close
-    start = np.cumsum(count) - count
-    a, b = ragged_pairs(several, start, count, start, count)
-    pairs = a < b
-    a, b = a[pairs], b[pairs]
-    gap = np.maximum(
-        np.max(np.abs(row[a] - row[b]), axis=1), np.max(np.abs(col[a] - col[b]), axis=1)
-    )
-    close[game[a[gap <= merge_tol]]] = True
-    return close
 
 
 def _with_exact_games(
@@ -429,54 +396,6 @@ def _with_exact_games(
         n_x,
         n_y,
     )
-
-
-def _verified_payoffs(
-    A: FloatArray, B: FloatArray, count: IntArray, row: FloatArray, col: FloatArray
-) -> tuple[FloatArray, BoolArray]:
-    """Expected payoffs ``(E, 2)`` in the original units, after an independent check that
-    every pure strategy in a support earns the best payoff.
-
-    Each comparison is judged relative to its own terms, not the player's whole payoff range:
-    the row player's payoffs are taken relative to each column's minimum (adding a constant to
-    a column of ``A`` changes none of the row player's comparisons), so ``u_i = sum_j (A_ij -
-    min_k A_kj) y_j >= 0`` and a shortfall ``max u - u_i`` is compared with ``max u``; a payoff
-    in a column the opponent does not play enters nothing. Likewise for the column player with
-    the rows of ``B``. Returns the payoffs and, per equilibrium, whether some shortfall exceeds
-    :data:`VERIFY_ROUNDING` (the equilibrium holds only up to the tolerance), or whose
-    probabilities are off the simplex. Such a game is solved again in exact arithmetic, so
-    a float answer that fails the check is never reported: near-degenerate games (boundary
-    probes) can pass the tolerance test and still fail it.
-
-    Layout: strategies first, equilibria last (equilibria are grouped by game, so repeating
-    each game's block beats a gather), so every step is a long contiguous vector operation.
-    Sums run in a fixed order, so each equilibrium's numbers do not depend on the stack.
-    """
-    At = np.repeat(A.transpose(1, 2, 0), count, axis=2)  # (m, n, E)
-    Bt = np.repeat(B.transpose(2, 1, 0), count, axis=2)  # (n, m, E): B transposed
-    rt = np.ascontiguousarray(row.T)  # (m, E)
-    ct = np.ascontiguousarray(col.T)  # (n, E)
-    # x^T A y = sum_i x_i (sum_j A_ij y_j), x^T B y = sum_j (sum_i B_ij x_i) y_j.
-    u_row = rowsum((rt * matvec(At, ct))[None])[0]
-    u_col = rowsum((matvec(Bt, rt) * ct)[None])[0]
-    a_floor = np.repeat(A.min(axis=1).T, count, axis=1)  # (n, E): each column's minimum
-    b_floor = np.repeat(B.min(axis=2).T, count, axis=1)  # (m, E): each row's minimum
-    row_values = matvec(At - a_floor[None], ct)  # (m, E), >= 0
-    col_values = matvec(Bt - b_floor[None], rt)  # (n, E), >= 0
-    row_best, col_best = max0(row_values), max0(col_values)
-    row_short = (row_best - row_values) * (rt > 0)
-    col_short = (col_best - col_values) * (ct > 0)
-    # A float equilibrium that fails the check (a near-degenerate game the tolerance let
-    # through) is not reported: its game is solved again in exact rational arithmetic.
-    sums_off = (np.abs(_total(row) - 1.0) > 1e-9) | (np.abs(_total(col) - 1.0) > 1e-9)
-    negative = np.any(row < 0, axis=1) | np.any(col < 0, axis=1)
-    doubtful = (
-        any0(row_short > VERIFY_ROUNDING * row_best)
-        | any0(col_short > VERIFY_ROUNDING * col_best)
-        | sums_off
-        | negative
-    )
-    return np.stack([u_row, u_col], axis=1), doubtful
 
 
 def default_chunk_size(m: int, n: int) -> int:
