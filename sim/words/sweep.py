@@ -85,7 +85,8 @@ def _boundary_summary_2d(part: AnalysisSweep) -> list[str]:
             vals = [b.value if b.parameter == axis.name else b.where[axis.name] for b in items]
             ranges.append(f"{axis.name} {number(min(vals), 6)} to {number(max(vals), 6)}")
         lines.append(
-            f"  between {names[0]} and {names[1]}: {len(items):,} points, {', '.join(ranges)}"
+            f"  between {names[0]} and {names[1]}: {len(items):,} "
+            f"point{'s' if len(items) != 1 else ''}, {', '.join(ranges)}"
         )
     return lines
 
