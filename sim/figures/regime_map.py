@@ -108,7 +108,7 @@ def regime_map(
                 polygons_path(pieces), facecolor=colour, edgecolor=colour, linewidth=0.4 * scale
             )
             fill.set_label(f"region:{r.index}")
-            ax.add_patch(fill)
+            ax.add_artist(fill)  # no data limits to update (set below): large paths
         hatch = None if r.tie else identities.region_style(r.label)[1]
         if hatch:
             # hatches for greyscale printing: whole cells and cut pieces of this regime
@@ -123,14 +123,14 @@ def regime_map(
                 hatch=hatch,
             )
             patch.set_label(f"hatch:{r.index}")
-            ax.add_patch(patch)
+            ax.add_artist(patch)
     other = geometry.polygons.get(OTHER, [])
     if other:
         patch = PathPatch(
             polygons_path(other), facecolor=OTHER_COLOUR, edgecolor=OTHER_COLOUR, linewidth=0.4
         )
         patch.set_label("region:other")
-        ax.add_patch(patch)
+        ax.add_artist(patch)
     # the boundaries: chords between the points located exactly on the grid lines
     if geometry.segments:
         curves = LineCollection(
