@@ -255,7 +255,7 @@ def locate_boundaries(
     *,
     tie_evaluate: LabelFn | None = None,
     xtol: float = XTOL,
-    merge_rtol: float = 1e-6,
+    merge_rtol: float = 1e-5,
     resolution: float | None = RESOLUTION,
 ) -> list[Boundary]:
     """Exact boundaries of a 1-D or 2-D grid, located along grid lines.
