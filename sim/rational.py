@@ -8,6 +8,13 @@ of the float recovers it: floating-point rounding moves a value by an ulp or two
 distinct simple numbers are much further apart. The same search, on a wider interval, finds the
 simplest number inside a bracket around a regime boundary (where a designed tie usually sits).
 
+The recovery is certain when no other fraction as simple lies within the few ulps searched:
+fractions with denominators up to ``q`` are at least ``1/q**2`` apart, so a decimal with ``d``
+digits after the point is recovered while ``|x|`` times about ``1e-15`` stays below
+``10**(-2 d)`` (six decimals for values up to about 1,000). The float must be the one nearest
+to the decimal, or an ulp or two off: ``start + k * step`` after cancellation can be further
+off, which is why sweeps compute their grids exactly (:func:`sim.sweeps.grid.exact_grid`).
+
 Method: the continued-fraction descent of the Stern-Brocot tree (A. Brocot 1861; see
 R. Graham, D. Knuth, O. Patashnik, *Concrete Mathematics*, 2nd ed., 1994, section 4.5):
 the simplest rational in ``[lo, hi]`` shares the continued-fraction terms of both ends until they

@@ -26,7 +26,7 @@ from sim.analyses.nash_solution import solve_scenario
 from sim.rational import intended_value, simplest_between
 from sim.scenario import load_scenario
 from sim.sweeps.boundaries import locate_boundaries
-from sim.sweeps.grid import parse_vary
+from sim.sweeps.grid import exact_grid, parse_vary
 from sim.sweeps.run import run_sweep
 from tests.reference import extreme_equilibria
 
@@ -59,15 +59,34 @@ def test_simplest_between_has_the_smallest_denominator(lo: Fraction, width: Frac
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(-(10**6), 10**6), st.integers(0, 6), st.integers(0, 50))
-def test_intended_value_recovers_decimals_computed_in_floats(
-    digits: int, places: int, steps: int
+@given(
+    st.integers(-(10**6), 10**6),
+    st.integers(1, 10**6),
+    st.integers(0, 6),
+    st.integers(2, 400),
+    st.data(),
+)
+def test_every_grid_value_stands_for_its_decimal(
+    digits: int, width: int, places: int, n: int, data: st.DataObject
 ) -> None:
-    start = digits / 10**places
-    step = 1 / 10**places
-    computed = start + steps * step  # as numpy.linspace and a sweep's grid compute it
-    expected = Fraction(digits + steps, 10**places)
-    assert intended_value(computed) == expected
+    """A sweep's grid from START to STOP (decimals) has values whose intended decimals are
+    the exact grid points, wherever the range lies (across zero too, where ``linspace`` can be
+    ulps off after cancellation)."""
+    start = Fraction(digits, 10**places)
+    stop = start + Fraction(width, 10**places)
+    values = exact_grid(start, stop, n)
+    k = data.draw(st.integers(0, n - 1))
+    exact = start + (stop - start) * k / (n - 1)
+    assert values[k] == float(exact)  # the float nearest to the exact grid point
+    # Recovered whenever no other number as simple lies as close: two fractions with
+    # denominators up to q differ by at least 1/q^2, and the search spans 4.5 ulps.
+    if 4.5 * math.ulp(float(exact)) < Fraction(1, exact.denominator**2):
+        assert intended_value(float(values[k])) == exact
+
+
+def test_linspace_can_miss_the_decimal_the_grid_keeps() -> None:
+    assert np.linspace(-4.6, 0.5, 52)[37] != -0.9  # cancellation: 4 ulps of 4.6 off
+    assert exact_grid(Fraction(-46, 10), Fraction(5, 10), 52)[37] == -0.9
 
 
 def _labels_with_tie_at(edge: Fraction):

@@ -296,7 +296,8 @@ def test_every_sweep_point_is_the_single_game_solution_bit_for_bit(
     coords = result.coordinates()
     for k in range(result.n_points):
         values = {name: float(c[k]) for name, c in zip(names, coords, strict=True)}
-        single = solve_game(*scenario.payoffs(values))
+        exact = scenario.payoffs_exact(values)  # the game a tie is decided in
+        single = solve_game(*scenario.payoffs(values), exact_payoffs=(exact.row, exact.col))
         mine = np.flatnonzero(result.point == k)
         assert len(mine) == len(single.equilibria) == result.count[k]
         assert bool(result.degenerate[k]) == single.degenerate

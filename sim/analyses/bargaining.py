@@ -35,6 +35,7 @@ from sim.analyses.base import (
     distinct_labels,
 )
 from sim.errors import ScenarioError
+from sim.rational import intended_value
 from sim.words.bargaining import BargainingWords, movement_lines, result_lines
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ from sim.analyses.bargaining_table import TABLE, BargainingTable  # registers th
 def _exact_env(scenario: Scenario, values: Mapping[str, float | Fraction]) -> dict[str, Fraction]:
     env = scenario.default_exact_values()
     for name, value in values.items():
-        env[name] = value if isinstance(value, Fraction) else Fraction(value)
+        env[name] = value if isinstance(value, Fraction) else intended_value(float(value))
     return env
 
 

@@ -112,8 +112,9 @@ def intended_payoffs(
 
     Each float parameter value stands for the simple decimal it was typed or computed as
     (:func:`sim.rational.intended_value`: grid value ``3.4000000000000004`` is 17/5), so a tie
-    designed in decimals is solved as a tie. ``None`` where a payoff is not exact (``exp``,
-    ``log``, irrational roots) or not finite: the solver then uses the floats' binary values.
+    designed in decimals is solved as a tie. Payoffs with ``exp``, ``log`` or irrational roots
+    are rational but for those terms (:meth:`sim.scenario.Scenario.payoffs_exact`); ``None``
+    where a payoff is not finite: the solver then uses the floats' binary values.
     """
 
     def at(k: int) -> tuple[object, object] | None:
@@ -125,7 +126,9 @@ def intended_payoffs(
             payoffs = scenario.payoffs_exact(values)
         except ScenarioError:
             return None
-        return (payoffs.row, payoffs.col) if payoffs.exact else None
+        # rational but for exp, log and roots (taken at their float values): cells that
+        # share such a term still tie
+        return payoffs.row, payoffs.col
 
     return at
 

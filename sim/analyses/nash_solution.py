@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from sim.rational import intended_value
 from sim.scenario import Scenario
 from sim.solver import GameSolution, solve_game
 from sim.solver.analysis import (
@@ -151,22 +150,11 @@ def solve_scenario(
     values = scenario.resolve_values(overrides or {})
     A, B = scenario.payoffs(values)
     # Where floats cannot decide (ties), the game at the values as written decides: 3 * 0.1
-    # ties with 0.3 in decimals though not in binary floats. A float value stands for the
-    # simple decimal it was typed as (sim.rational.intended_value).
-    exact_payoffs = scenario.payoffs_exact(
-        scenario.resolve_exact(
-            {
-                name: value if isinstance(value, Fraction) else intended_value(float(value))
-                for name, value in (overrides or {}).items()
-            }
-        )
-    )
-    solution = solve_game(
-        A,
-        B,
-        method=method,
-        exact_payoffs=(exact_payoffs.row, exact_payoffs.col) if exact_payoffs.exact else None,
-    )
+    # ties with 0.3 in decimals though not in binary floats. The exact payoffs are rational
+    # except where a formula takes exp, log or a root (computed in float64, then exactly):
+    # two cells that share such a term still tie, which their float evaluations may not.
+    exact_payoffs = scenario.payoffs_exact(scenario.resolve_exact(overrides or {}))
+    solution = solve_game(A, B, method=method, exact_payoffs=(exact_payoffs.row, exact_payoffs.col))
     row_best, col_best = best_response_cells(A, B)
     dominated_rows, dominated_cols = strictly_dominated(A, B)
     dominators = tuple(

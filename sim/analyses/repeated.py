@@ -43,6 +43,7 @@ from sim.games.repeated_types import (
     check_design,
     check_discount,
 )
+from sim.rational import intended_value
 from sim.scenario.extensions import TableContext, TableError, TableSpec, register_table
 from sim.scenario.spec import Term
 from sim.words.repeated import PointText, RepeatedWords, strategy_title
@@ -358,7 +359,7 @@ class RepeatedAnalysis(Analysis):
         exact_values: dict[str, Fraction | float] = dict(scenario.default_exact_values())
         # A float given for a parameter means the decimal written (0.3 is 3/10).
         exact_values.update(
-            {k: Fraction(repr(v)) if isinstance(v, float) else v for k, v in values.items()}
+            {k: intended_value(v) if isinstance(v, float) else v for k, v in values.items()}
         )
         payoffs = scenario.payoffs_exact(exact_values)
         A = payoffs.row if payoffs.exact else np.asarray(payoffs.row, dtype=float)

@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.errors import ScenarioError
 from sim.formula import Formula
+from sim.rational import intended_value
 from sim.scenario.payoffs import (
     ExactPayoffs,
     FormulaGame,
@@ -208,20 +209,20 @@ class Scenario:
             range. Values read by :func:`parse_set_options` carry their option into the
             message (``--set t_us=30: ...``); other values give a message without one.
         """
-        exact = self.resolve_exact(overrides)
+        self.resolve_exact(overrides)  # the checks
         values = self.default_values()
-        for name in overrides:
-            values[name] = float(exact[name])
+        for name, value in overrides.items():
+            values[name] = float(value)  # a float stays the float given
         return values
 
     def resolve_exact(self, overrides: Mapping[str, float | Fraction]) -> dict[str, Fraction]:
-        """Like :meth:`resolve_values`, exact: defaults as written, overrides as given
-        (floats count at their binary value)."""
+        """Like :meth:`resolve_values`, exact: defaults as written, overrides as given (a
+        float as the decimal it stands for, :func:`sim.rational.intended_value`)."""
         values = self.default_exact_values()
         for name, value in overrides.items():
             parameter = self.require_parameter(name, option=value_option(value))
             check_in_range(parameter, value)
-            values[name] = value if isinstance(value, Fraction) else Fraction(value)
+            values[name] = value if isinstance(value, Fraction) else intended_value(float(value))
         return values
 
     def require_parameter(self, name: str, *, option: str | None = None) -> Parameter:
@@ -327,8 +328,10 @@ class Scenario:
         Parameters
         ----------
         values
-            Parameter values (Fractions are exact; floats count at their binary value); missing
-            ones take their defaults as written in the file.
+            Parameter values: Fractions as they are; a float as the simple decimal it stands
+            for (:func:`sim.rational.intended_value`: ``0.3`` is 3/10, a grid value
+            ``3.4000000000000004`` is 17/5); missing ones take their defaults as written in the
+            file.
 
         Returns
         -------
@@ -352,7 +355,9 @@ class Scenario:
         """
         full = self.default_exact_values()
         for name, value in (values or {}).items():
-            full[name] = value if isinstance(value, Fraction) else Fraction(value)
+            # a float stands for the decimal it was typed or computed as (0.3, not the float
+            # nearest to it): the scenario's numbers are decimals
+            full[name] = value if isinstance(value, Fraction) else intended_value(float(value))
         assert self.game is not None, "a loaded scenario always has a game"
         try:
             if isinstance(self.game, FormulaGame):

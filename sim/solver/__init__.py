@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sim.errors import SolverError, UsageError
+from sim.solver.certify import DEGENERATE
 from sim.solver.components import maximal_nash_subsets
 from sim.solver.enumeration import (
     ENUMERATION_MAX_SYSTEMS,
@@ -139,9 +140,9 @@ def solve_game(
         large to enumerate still fall back to Lemke-Howson in floating point).
     exact_payoffs
         The exact payoffs ``(A, B)`` that the floats stand for (Fractions, e.g. computed from
-        decimals), used wherever the answer is exact: in the exact path and for games in
-        which a player has a single strategy. Without them, floats count at their binary
-        values, so ``3 * 0.1`` and ``0.3`` do not tie.
+        decimals), used where floating point sees a tie (and with ``exact=True``), as
+        :func:`solve_games` uses them. Without them, floats count at their binary values, so
+        ``3 * 0.1`` and ``0.3`` do not tie.
 
     Returns
     -------
@@ -164,7 +165,7 @@ def solve_game(
     m, n = Aa.shape
     exact_A, exact_B = exact_payoffs if exact_payoffs is not None else (A, B)
     if is_one_strategy_game(m, n):
-        return solve_one_strategy_game(exact_A, exact_B, method=method)
+        return solve_one_strategy_game(A, B, method=method)
     if method == "enumeration" and not enumeration_is_practical(m, n):
         return _lemke_howson_fallback(Aa, Ba, tol)
     if method != "enumeration":
@@ -177,8 +178,11 @@ def solve_game(
     stack = enumerate_equilibria(Aa[None], Ba[None], tol=tol)
     if stack.flags[0]:
         # Not certified: the exact answer (solve_games has computed it too, but without the
-        # exact fractions this result carries).
-        return solve_game_exact(exact_A, exact_B)
+        # exact fractions this result carries). As in solve_games, the exact payoffs decide
+        # where floating point sees a tie; elsewhere the floats' own values do.
+        if stack.flags[0] & DEGENERATE:
+            return solve_game_exact(exact_A, exact_B)
+        return solve_game_exact(A, B)
     table = stack.table
     equilibria = tuple(
         Equilibrium(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import UsageError
+from sim.rational import intended_value
 from sim.words.numbers import number
 
 if TYPE_CHECKING:
@@ -71,8 +72,8 @@ class GridAxis:
 
     @property
     def values(self) -> np.ndarray:
-        """The grid values (``numpy.linspace``, so both ends are exact)."""
-        return np.linspace(self.start, self.stop, self.n)
+        """The grid values, each the float nearest to its exact value (:func:`exact_grid`)."""
+        return exact_grid(intended_value(self.start), intended_value(self.stop), self.n)
 
     @property
     def spec(self) -> str:
@@ -83,6 +84,33 @@ class GridAxis:
     def span(self) -> float:
         """``stop - start``."""
         return self.stop - self.start
+
+
+def exact_grid(start: Fraction, stop: Fraction, n: int) -> np.ndarray:
+    """``n`` evenly spaced values from ``start`` to ``stop``, each the float nearest to its
+    exact value ``start + k (stop - start) / (n - 1)``.
+
+    ``numpy.linspace`` computes ``start + k * step`` in floating point, which can be several
+    units in the last place off (``-4.6 + 37 * 0.1`` gives ``-0.9000000000000004``), so a grid
+    value would no longer stand for its decimal (:func:`sim.rational.intended_value`). Here
+    the numerators are integers and one correctly rounded division gives each value.
+    """
+    if n == 1:
+        return np.array([float(start)])
+    common = math.lcm(start.denominator, stop.denominator)
+    low, high = (
+        start.numerator * (common // start.denominator),
+        stop.numerator * (common // stop.denominator),
+    )
+    denominator = common * (n - 1)
+    widest = max(abs(low), abs(high)) * (n - 1)
+    if widest < 2**53 and denominator < 2**53:
+        k = np.arange(n, dtype=np.int64)
+        numerators = low * (n - 1) + (high - low) * k  # exact: below 2**53
+        return numerators.astype(np.float64) / float(denominator)
+    return np.array(
+        [float(Fraction(low * (n - 1) + (high - low) * k, denominator)) for k in range(n)]
+    )
 
 
 def spec_number(x: float) -> str:

@@ -158,14 +158,16 @@ def _resolution_notes(axes: Sequence[GridAxis], exact: np.ndarray) -> tuple[str,
     notes = []
     if len(axes) == 1:
         notes.append(
-            "Between grid points the sweep also checks points at most "
-            f"{100 * RESOLUTION:g}% of the range apart, so no regime wider than that is missed."
+            "Besides the grid points, the sweep checks extra points at most "
+            f"{100 * RESOLUTION:g}% of the range apart, so it misses no regime wider than that."
         )
     solved_exactly = int(np.count_nonzero(exact))
     if solved_exactly:
+        were = "was a game" if solved_exactly == 1 else "were games"
         notes.append(
-            f"{solved_exactly:,} of the {exact.size:,} grid points were solved again in exact "
-            "rational arithmetic, where floating point could not certify the answer."
+            f"{solved_exactly:,} of the {exact.size:,} grid points {were} too close to a tie "
+            "for ordinary computer arithmetic to decide, so tradegame solved "
+            f"{'it' if solved_exactly == 1 else 'them'} again with exact fractions."
         )
     return tuple(notes)
 
