@@ -323,6 +323,11 @@ def check_output_folder(folder: Path, *, overwrite: bool) -> None:
             parent = parent.parent
     except OSError as error:
         raise output_error(folder, error, "cannot use the folder") from None
+    if not parent.is_dir():
+        raise OutputError(
+            f"{folder}: cannot write there ({parent} is a file, not a folder); "
+            "choose another place to write"
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(
             f"{folder}: cannot write there (permission denied or read-only); "

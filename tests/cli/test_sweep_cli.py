@@ -12,6 +12,7 @@ import pytest
 from typer.testing import Result
 
 from sim.cli.sweep_cmd import ProgressBar
+from sim.errors import OutputError
 from sim.scenario import load_scenario
 from sim.words.numbers import exact_value
 from tests.cli.conftest import DATA, assert_clean_error
@@ -203,3 +204,10 @@ def test_progress_bar_only_on_a_terminal_and_after_the_delay() -> None:
     assert "5/10 (50%)" in tty.getvalue()
     assert "10/10 (100%)" in tty.getvalue()
     assert tty.getvalue().endswith("\r\x1b[2K")
+
+
+def test_an_output_folder_inside_a_file_is_named_as_the_problem(run, tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("sweep", "rare-earths-for-chips", "--vary", "t_us=0:1.5:5", "-o", blocker / "out")
+    assert_clean_error(result, OutputError.exit_code, f"{blocker} is a file, not a folder")
