@@ -15,7 +15,8 @@ Kinds of fact checked (one helper each below):
 4. equilibrium: each listed profile (supports and probabilities) is an exact equilibrium;
 5. pure or mixed: "(pure)" exactly when both sides play one strategy;
 6. expected payoffs: the printed expected payoffs are x'Ay and x'By of the listed profile;
-7. Pareto comparison of an equilibrium: "not Pareto-optimal: both do at least as well at X"
+7. Pareto comparison of an equilibrium: "not Pareto-optimal: at X both sides do at least as
+   well, and one better"
    names an outcome at least as good for both and better for one; "Pareto-optimal" only when
    no outcome is;
 8. dominance: "Strictly dominated strategies" lists exactly the pure strategies strictly
@@ -171,7 +172,7 @@ def check_solve_text(ref: str, set_values: Sequence[str] = ()) -> None:
     # 3: the number of equilibria.
     reference = extreme_equilibria(A, B)
     heading = next(line for line in lines if line.startswith("Nash equilibri"))
-    listed = int(re.search(r"\((\d+), method", heading).group(1))  # type: ignore[union-attr]
+    listed = int(re.search(r"\((\d+), ", heading).group(1))  # type: ignore[union-attr]
     assert listed == len(reference), (where, heading, len(reference))
 
     # 4-7: each equilibrium.
@@ -199,8 +200,8 @@ def check_solve_text(ref: str, set_values: Sequence[str] = ()) -> None:
             if A[i][j] >= u and B[i][j] >= v and (A[i][j] > u or B[i][j] > v)
         ]
         if pareto_line.strip().startswith("not Pareto-optimal"):
-            phrase = "not Pareto-optimal: both do at least as well at "
-            named = pareto_line.strip().removeprefix(phrase).rsplit(" (", 1)[0]
+            phrase = "not Pareto-optimal: at "
+            named = pareto_line.strip().removeprefix(phrase).split(" both sides do")[0]
             assert any(f"{rows[i]} / {cols[j]}" == named for i, j in better), (where, named)
         else:
             assert not better, (where, "called Pareto-optimal", title)

@@ -31,8 +31,12 @@ def solution_text(result: ScenarioSolution, illustrative_note: str = "") -> list
     ]
     count = len(solution.equilibria)
     noun = "equilibrium" if count == 1 else "equilibria"
-    method = "every extreme equilibrium" if solution.method == "enumeration" else solution.method
-    lines.append(f"Nash {noun} ({count}, method: {method}):")
+    how = (
+        "every extreme equilibrium listed"
+        if solution.method == "enumeration"
+        else f"method: {solution.method}"
+    )
+    lines.append(f"Nash {noun} ({count}, {how}):")
     for index, eq in enumerate(solution.equilibria):
         if eq.is_pure:
             lines.append(f"  {index + 1}. {result.label(index)} (pure)")
@@ -48,13 +52,14 @@ def solution_text(result: ScenarioSolution, illustrative_note: str = "") -> list
         if dominators:
             i, j = dominators[0]
             lines.append(
-                f"     not Pareto-optimal: both do at least as well at "
-                f"{row_player.strategies[i]} / {col_player.strategies[j]} "
+                f"     not Pareto-optimal: at {row_player.strategies[i]} / "
+                f"{col_player.strategies[j]} both sides do at least as well, and one better "
                 f"({number(result.A[i, j])}, {number(result.B[i, j])})"
             )
         else:
             lines.append(
-                "     Pareto-optimal: no outcome makes one better off and neither worse off"
+                "     Pareto-optimal: no other outcome makes one side better off without making "
+                "the other worse off"
             )
     if not solution.equilibria:
         lines.append("  none found (see the warnings below)")
