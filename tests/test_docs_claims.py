@@ -121,3 +121,17 @@ def test_a_larger_face_cost_makes_mutual_escalation_an_equilibrium(
         assert expected <= profiles
         pure = {p for p in profiles if all(v in (0, 1) for v in p[0] + p[1])}
         assert pure == expected
+
+
+def test_at_the_geneva_tariff_the_model_does_not_reproduce_the_may_curbs() -> None:
+    """scenarios/rare-earths-for-chips.toml, narrative: at 30 % the second equilibrium is slow
+    licensing met by the US keeping its controls (Maintain / License slowly), and Tighten (the
+    May 2025 software curbs) is not a best reply to slow licensing."""
+    A, _, profiles = equilibria("rare-earths-for-chips", "t_us=0.3")
+    ease, maintain, tighten = 0, 1, 2
+    resume, slowly = 0, 1
+    pure = {(p[0].index(1), p[1].index(1)) for p in profiles if 1 in p[0] and 1 in p[1]}
+    assert (maintain, slowly) in pure
+    assert (ease, resume) in pure
+    against_slowly = [A[i][slowly] for i in (ease, maintain, tighten)]
+    assert max(against_slowly) == A[maintain][slowly] > A[tighten][slowly]
