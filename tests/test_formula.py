@@ -700,3 +700,13 @@ def test_interval_is_vectorised_and_checks_its_bounds() -> None:
         f.evaluate_interval({"t": 1.0, "s": 0.0}, {"t": 0.0, "s": 0.0})
     with pytest.raises(FormulaError, match='"s"'):
         f.evaluate_interval({"t": 1.0}, {"t": 2.0})
+
+
+@pytest.mark.parametrize("text", ["import os", "t if t else 1", "from t import u", "not t"])
+def test_a_reserved_word_is_named_as_the_problem(text: str) -> None:
+    with pytest.raises(FormulaError) as caught:
+        compile_formula(text, ["t", "u"])
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "reserved word" in message or "not allowed" in message
+    assert "2*t, not 2t" not in message

@@ -165,9 +165,16 @@ def _syntax_error(source: str, err: SyntaxError) -> FormulaError:
         match = re.match(r"\S{1,20}", line[col:])
         fragment = match.group(0) if match else ""
     near = f'near "{fragment}"' if fragment else "at the end of the formula"
+    if keyword.iskeyword(fragment):
+        # a Python statement or keyword ("import os", "if t"): say that, not "write 2*t"
+        hint = (
+            f'"{fragment}" is a reserved word, not allowed in a formula; use only numbers, '
+            "parameter names, + - * / ** and abs, min, max, exp, log, sqrt"
+        )
+    else:
+        hint = 'write every multiplication with "*" (2*t, not 2t) and check that brackets match'
     return FormulaError(
-        f"the formula cannot be read {where(source, offset)} {near}: {reason}; "
-        'write every multiplication with "*" (2*t, not 2t) and check that brackets match',
+        f"the formula cannot be read {where(source, offset)} {near}: {reason}; {hint}",
         fragment or None,
         offset,
     )
