@@ -102,3 +102,19 @@ def test_bad_tree_gives_one_clean_line(path: Path) -> None:
     assert len(lines) >= 1
     assert all(line.startswith(f"tradegame: error: {path.name}:") for line in lines)
     assert "Traceback" not in result.stderr
+
+
+def test_a_chance_node_says_what_chance_decides() -> None:
+    """london-framework: the leaders' approval is a chance node with a ``when``; the words
+    name it, and give each draw its probability from the scenario (1 - q and q)."""
+    from sim.commands.solve import solve
+
+    out = solve("london-framework", analyses=["sequential"])
+    text = "\n".join(out.lines())
+    scenario = load_scenario("london-framework")
+    q = scenario.parameters["q"].exact_value
+    assert (
+        "chance decides whether both leaders approve the framework: approved with probability"
+        in text
+    )
+    assert f"{(1 - q).numerator}/{(1 - q).denominator}" in text

@@ -220,7 +220,8 @@ FIELD_NOTES: dict[str, str] = {
     "tree.nodes[].probabilities": "a chance node's probability of each move (numbers or formulas)",
     "tree.nodes[].infoset": "information set: nodes with the same name look alike to the player",
     "tree.nodes[].when": "how a strategy names this situation, e.g. `if eased` (default: the "
-    "other side's moves just seen)",
+    "other side's moves just seen); at a chance node, what chance decides, e.g. `whether both "
+    "leaders approve`",
     "tree.nodes[].payoffs": "a leaf's payoff to each player, by player id (numbers or formulas)",
     "title": "one-line title shown by `list`, `show`, `solve` and in figures",
     "summary": "two or three sentences: what the game is about",

@@ -216,7 +216,9 @@ def build_tree_game(table: TreeTable, context: TableContext) -> TreeGame:
             )
             chance_f[spec.name] = fs
             values = tuple(f.evaluate_exact(defaults) for f in fs)
-            nodes.append(Chance(spec.name, tuple(spec.actions), tuple(spec.children), values))
+            nodes.append(
+                Chance(spec.name, tuple(spec.actions), tuple(spec.children), values, spec.when)
+            )
         else:
             if spec.player not in ids:
                 raise TableError(

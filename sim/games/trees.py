@@ -94,12 +94,14 @@ class Decision:
 
 @dataclass(frozen=True)
 class Chance:
-    """A node where nature draws one of ``actions`` with the given ``probabilities``."""
+    """A node where nature draws one of ``actions`` with the given ``probabilities``;
+    ``when`` says what is drawn, for words (e.g. ``"whether both leaders approve"``)."""
 
     name: str
     actions: tuple[str, ...]
     children: tuple[str, ...]
     probabilities: tuple[Number, ...]
+    when: str | None = None
 
 
 Node: TypeAlias = Decision | Chance | Leaf
@@ -290,7 +292,7 @@ class GameTree:
                 nodes.append(Leaf(node.name, (_number(pair[0]), _number(pair[1]))))
             elif isinstance(node, Chance) and node.name in probabilities:
                 values = tuple(_number(p) for p in probabilities[node.name])
-                nodes.append(Chance(node.name, node.actions, node.children, values))
+                nodes.append(Chance(node.name, node.actions, node.children, values, node.when))
             else:
                 nodes.append(node)
         return GameTree(self.players, self.root, tuple(nodes), self.title, self.comment)

@@ -53,11 +53,17 @@ def solution_lines(result: Any) -> list[str]:
         )
         lines.append(f"So, looking ahead, the equilibrium path is {path}: it pays {pay}.")
         chance = [m for m in eq.moves if m.player is None]
-        if chance:
+        for name in dict.fromkeys(m.node for m in chance):  # each chance node, in path order
             draws = join_and(
-                [f"{m.action} with probability {probability(float(m.probability))}" for m in chance]
+                [
+                    f"{m.action} with probability {probability(float(m.probability))}"
+                    for m in chance
+                    if m.node == name
+                ]
             )
-            lines.append(f"On the way, chance decides: {draws}; the payoffs are expected values.")
+            what = getattr(result.tree.structure.node[name], "when", None)
+            decides = f"chance decides {what}" if what else f"at {name}, chance decides"
+            lines.append(f"On the way, {decides}: {draws}; the payoffs are expected values.")
     flagged = [x for x in result.nash if not x.subgame_perfect]
     for x in flagged:
         parts = []
