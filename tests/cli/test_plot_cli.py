@@ -74,3 +74,31 @@ def test_redrawn_figure_is_recorded_in_the_manifest(run, tmp_path) -> None:
     assert "sweep.png" in manifest["files"]
     assert manifest["redrawn"]["sweep.png"].startswith("tradegame plot ")
     assert "sweep.csv" in manifest["files"]
+
+
+def test_a_figure_plot_added_survives_a_new_sweep_into_the_folder(run, tmp_path) -> None:
+    """issue 10: a redrawn figure (listed in the manifest) is kept by ``sweep --overwrite``."""
+    folder = tmp_path / "sweep"
+    assert (
+        run("sweep", "rare-earths-for-chips", "--vary", "t_us=0:1.5:11", "-o", folder).exit_code
+        == 0
+    )
+    assert run("plot", folder, "-o", folder / "for-slides.png").exit_code == 0
+    again = run(
+        "sweep", "rare-earths-for-chips", "--vary", "t_us=0:1.5:21", "-o", folder, "--overwrite"
+    )
+    assert again.exit_code == 0, again.stderr
+    assert (folder / "for-slides.png").is_file()
+
+
+def test_plot_refuses_files_that_do_not_match_the_manifest(run, tmp_path) -> None:
+    """issue 10: a folder whose files were changed or mixed is not drawn."""
+    folder = tmp_path / "sweep"
+    assert (
+        run("sweep", "rare-earths-for-chips", "--vary", "t_us=0:1.5:11", "-o", folder).exit_code
+        == 0
+    )
+    with (folder / "sweep.csv").open("a", encoding="utf-8") as handle:
+        handle.write("tampered\n")
+    result = run("plot", folder, "--format", "png", "--overwrite")
+    assert_clean_error(result, 3, "sweep.csv does not match the folder's manifest.json")

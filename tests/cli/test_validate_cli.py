@@ -108,3 +108,23 @@ def test_bundled_ids_are_accepted(run) -> None:
     result = run("validate", "rare-earths-for-chips", "tariff-ladder")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_markers_and_report_sweeps_outside_the_ranges_are_each_named(run, tmp_path) -> None:
+    """issue 10: validate checks what report would later reject, every problem on its line."""
+    text = (
+        Path(__file__).resolve().parents[2] / "scenarios" / "rare-earths-for-chips.toml"
+    ).read_text(encoding="utf-8")
+    text = text.replace("values = { t_us = 1.45 }", "values = { t_us = 9.0 }", 1)
+    text = text.replace('vary = "K=0:60:121"', 'vary = "K=0:600:121"', 1)
+    path = tmp_path / "outside.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code == 4
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert "markers[2].values" in lines[0]
+    assert "outside the range [0, 1.5]" in lines[0]
+    assert "report.sweeps[1].vary" in lines[1]
+    assert "outside the range [0, 60]" in lines[1]
+    assert "Traceback" not in result.stderr
