@@ -127,3 +127,28 @@ def test_json_says_whether_the_exact_path_was_used(run) -> None:
     assert tie["exact"] is True
     assert plain["degenerate"] is False
     assert isinstance(plain["exact"], bool)
+
+
+@pytest.mark.parametrize("method", ["support", "vertex"])
+def test_nashpy_enumeration_on_a_large_game_is_refused_before_it_starts(
+    run, tmp_path, method: str
+) -> None:
+    """issue 10: support enumeration ran over 120 s on a 60 x 60 game with no warning."""
+    import math
+    import time
+
+    from sim.solver.nashpy_methods import NASHPY_MAX_SYSTEMS
+
+    m = n = 60
+    assert math.comb(m + n, m) > NASHPY_MAX_SYSTEMS
+    payoffs = " ".join(
+        f"{(i * 7 + j * 3) % 11} {(i * 5 + j) % 13}" for j in range(n) for i in range(m)
+    )
+    path = tmp_path / "big.nfg"
+    path.write_text(
+        f'NFG 1 R "big"\n{{ "Row" "Col" }} {{ {m} {n} }}\n\n{payoffs}\n', encoding="utf-8"
+    )
+    start = time.perf_counter()
+    result = run("solve", path, "--method", method)
+    assert time.perf_counter() - start < 10
+    assert_clean_error(result, 2, f"method '{method}'", "60 x 60", "lemke-howson")
