@@ -336,3 +336,12 @@ def test_interval_contains_every_point_of_the_box(
                 exact = formula.evaluate_rational({"x": Fraction(x), "y": Fraction(y)})
                 if exact.exact:
                     assert Fraction(float(lo)) <= exact.value <= Fraction(float(hi))
+
+
+def test_min_and_max_of_an_unknown_value_are_unknown() -> None:
+    """Found by the property test above: log(-1) is nan, and max(1, nan) is nan at the point,
+    so the enclosure of 0 / max(1, log(x)) over x = -1 must not be bounded."""
+    formula = compile_formula("0.0 / max(1.0, log(x))", NAMES)
+    lo, hi = formula.evaluate_interval({"x": -1.0, "y": 0.0}, {"x": -1.0, "y": 0.0})
+    assert not np.isfinite(formula.evaluate({"x": -1.0, "y": 0.0}))
+    assert not (math.isfinite(float(lo)) and math.isfinite(float(hi)))

@@ -144,7 +144,13 @@ class _Intervals:
         name = node.function
         if name in ("min", "max"):
             pair = np.minimum if name == "min" else np.maximum
-            return (
+            # (-inf, inf) means nothing is known, the value may be nan (log of a negative
+            # number), and min/max of nan is nan: the result is then unknown too
+            unknown = functools.reduce(
+                np.logical_or, [np.isneginf(lo) & np.isposinf(hi) for lo, hi in parts]
+            )
+            return _unbounded_where(
+                unknown,
                 functools.reduce(pair, [lo for lo, _ in parts]),
                 functools.reduce(pair, [hi for _, hi in parts]),
             )
