@@ -841,3 +841,20 @@ def test_inline_svg_numbers_hashed_clip_ids_in_order() -> None:
     assert one == two
     assert 'id="fig2-p1"' in one
     assert one.count("url(#fig2-p1)") == 2
+
+
+def test_at_a_glance_names_every_unchanged_analysis_once_per_sweep() -> None:
+    """The analyses without a boundary in a one-parameter sweep share one "no change" point,
+    and each analysis with boundaries has its own, with the boundaries the sweep found."""
+    report = report_of("truce-bargaining")
+    for section in report.sweeps:
+        prefix = f"Sweep {section.number}"
+        mine = [p for p in report.at_a_glance if p.startswith(prefix + ":")]
+        parts = list(section.result.parts.values())
+        still = [p.analysis.changes_what for p in parts if not p.boundaries]
+        moving = [p for p in parts if p.boundaries]
+        unchanged = [p for p in mine if ": no change in " in p]
+        assert len(unchanged) == (1 if still else 0)
+        for what in still:
+            assert what in unchanged[0]
+        assert len(mine) == len(unchanged) + len(moving)

@@ -524,13 +524,16 @@ def _sweep_glance(scenario: Scenario, sweep: SweepSection) -> list[str]:
             + ", not the default)"
         )
     points = []
+    unchanged: list[str] = []  # 1-D analyses without a boundary: said once, together
     for part in sweep.parts:
         what = part.changes_what
         if len(axes) == 1:
             axis = axes[0]
             phrase = parameter_phrase(scenario, axis.name)
             span = f"from {exact_value(axis.start)} to {exact_value(axis.stop)}"
-            if part.boundary_values:
+            if not part.boundary_values:
+                unchanged.append(what)
+            else:
                 values = join_and([exact_value(v) for v in part.boundary_values])
                 changes = "a change" if len(part.boundary_values) == 1 else "changes"
                 points.append(
@@ -538,16 +541,20 @@ def _sweep_glance(scenario: Scenario, sweep: SweepSection) -> list[str]:
                     f"{'is' if changes == 'a change' else 'are'} {changes} in {what} at "
                     f"{axis.name} = {values}: {len(part.regimes)} regimes."
                 )
-            else:
-                points.append(
-                    f"Sweep {sweep.number}{at}: no change in {what} for any value of "
-                    f"{phrase} {span}."
-                )
         else:
             points.append(
                 f"Sweep {sweep.number}{at}: {len(part.regimes)} regions with different "
                 f"{part.regime_noun} on the map of {axes[0].name} against {axes[1].name}."
             )
+    if unchanged:
+        axis = axes[0]
+        phrase = parameter_phrase(scenario, axis.name)
+        span = f"from {exact_value(axis.start)} to {exact_value(axis.stop)}"
+        points.insert(
+            0,
+            f"Sweep {sweep.number}{at}: no change in {join_and(unchanged)} for any value of "
+            f"{phrase} {span}.",
+        )
     return points
 
 
