@@ -17,7 +17,6 @@ import numpy as np
 
 from sim.analyses.base import Analysis, Batch, Column, Items, Label, PointOptions
 from sim.errors import ScenarioError
-from sim.rational import intended_value
 from sim.words.nash import NashWords, equilibrium_label
 
 if TYPE_CHECKING:
@@ -118,9 +117,9 @@ def intended_payoffs(
     """
 
     def at(k: int) -> tuple[object, object] | None:
+        # payoffs_exact reads each float as the decimal it stands for
         values = {
-            name: intended_value(float(v if np.ndim(v) == 0 else np.asarray(v)[k]))
-            for name, v in env.items()
+            name: float(v if np.ndim(v) == 0 else np.asarray(v)[k]) for name, v in env.items()
         }
         try:
             payoffs = scenario.payoffs_exact(values)

@@ -40,7 +40,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.analyses.base import Analysis, Batch, Label, PointOptions
 from sim.errors import ScenarioError
-from sim.rational import intended_value
 from sim.scenario.extensions import TableContext, TableError, TableSpec, register_table
 from sim.words.selection import (
     SOURCES,
@@ -211,12 +210,7 @@ class SelectionAnalysis(Analysis):
         from sim.games.selection import payoff_dominance, risk_dominance
         from sim.solver import solve_game
 
-        # A float value stands for the decimal it was typed as (0.3 is 3/10, as in the file).
-        exact_values: dict[str, Fraction | float] = dict(scenario.default_exact_values())
-        exact_values.update(
-            {k: intended_value(v) if isinstance(v, float) else v for k, v in values.items()}
-        )
-        payoffs = scenario.payoffs_exact(exact_values)
+        payoffs = scenario.payoffs_exact(values)  # a float counts as the decimal it stands for
         A, B = (payoffs.row, payoffs.col) if payoffs.exact else scenario.payoffs(values)
         Af = np.array(A, dtype=np.float64)
         Bf = np.array(B, dtype=np.float64)
