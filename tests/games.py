@@ -41,3 +41,40 @@ TIES3 = game_text(
     '"U", "M", "D"',
     '"L", "C", "R"',
 )
+
+
+def formula_game_text(
+    name: str,
+    summary: str,
+    parameters: dict[str, tuple[float, float, float]],
+    row_payoff: str,
+    column_payoff: str,
+) -> str:
+    """A 2x2 scenario with payoff formulas: Row plays Up (``u = 1``) or Down, Column Left
+    (``v = 1``) or Right; ``parameters`` maps each name to ``(value, low, high)``."""
+    tables = "".join(
+        f'\n[parameters.{p}]\nvalue = {v}\nrange = [{lo}, {hi}]\nsource = "test"\n'
+        for p, (v, lo, hi) in parameters.items()
+    )
+    return f"""
+id = "{name}"
+title = "{name}"
+summary = "{summary}"
+status = "illustrative"
+{tables}
+[[players]]
+id = "r"
+name = "Row"
+strategies = ["Up", "Down"]
+vars = {{ u = [1, 0] }}
+
+[[players]]
+id = "k"
+name = "Column"
+strategies = ["Left", "Right"]
+vars = {{ v = [1, 0] }}
+
+[payoffs.formula]
+r = "{row_payoff}"
+k = "{column_payoff}"
+"""

@@ -22,39 +22,15 @@ from sim.figures.regime_map import boundary_cuts, regime_map
 from sim.scenario import load_scenario
 from sim.sweeps.grid import parse_vary
 from sim.sweeps.run import run_sweep
+from tests.games import formula_game_text
 
-SCENARIO = """
-id = "line-boundary"
-title = "A straight boundary"
-summary = "Row plays Up above the line x + 2y = 1.3."
-status = "illustrative"
-
-[parameters.x]
-value = 0.5
-range = [0.0, 1.0]
-source = "test"
-
-[parameters.y]
-value = 0.5
-range = [0.0, 1.0]
-source = "test"
-
-[[players]]
-id = "r"
-name = "Row"
-strategies = ["Up", "Down"]
-vars = { u = [1, 0] }
-
-[[players]]
-id = "c"
-name = "Column"
-strategies = ["Left", "Right"]
-vars = { v = [1, 0] }
-
-[payoffs.formula]
-r = "u*(x + 2*y - 1.3)"
-c = "v"
-"""
+SCENARIO = formula_game_text(
+    "line-boundary",
+    "Row plays Up above the line x + 2y = 1.3.",
+    {"x": (0.5, 0.0, 1.0), "y": (0.5, 0.0, 1.0)},
+    "u*(x + 2*y - 1.3)",
+    "v",
+)
 
 
 def _side(points: np.ndarray) -> np.ndarray:
@@ -109,3 +85,53 @@ def test_areas_equal_the_exact_areas(line_map) -> None:
     # the part of the unit square above x + 2y = 1.3: 1 minus the trapezoid below it,
     # whose height runs from 0.65 at x = 0 to 0.15 at x = 1
     assert area == pytest.approx(1 - (0.65 + 0.15) / 2, abs=1e-9)
+
+
+def test_the_boundary_key_gives_the_share_of_tie_points(line_map) -> None:
+    """The key's 'games exactly on it are ties (X of the grid)': X is the share of grid points
+    in tie regimes, recounted from the regime of each point; they all lie on x + 2y = 1.3."""
+    from sim.words.numbers import share
+
+    part = line_map.parts["nash"]
+    xs, ys = (a.values for a in part.axes)
+    ids = part.regime_id.reshape(len(xs), len(ys))
+    tie_ids = [r.index - 1 for r in part.regimes if r.tie]
+    points = np.argwhere(np.isin(ids, tie_ids))
+    assert len(points) > 0
+    for i, j in points.tolist():
+        assert abs(xs[i] + 2 * ys[j] - 1.3) < 1e-9
+    tie_share = len(points) / ids.size
+    key = next(a for a in regime_map(line_map, part, "slides").axes if a.get_label() == "key")
+    legend = key.get_legend()
+    assert legend is not None
+    texts = [" ".join(t.get_text().split()) for t in legend.get_texts()]
+    assert texts[-1].endswith(f"the games exactly on it are ties ({share(tie_share)} of the grid)")
+
+
+def test_no_boundary_but_tie_points_is_said_as_such(line_map) -> None:
+    """The game type is tied everywhere (Column's payoffs tie) and more tied on the line: the
+    summary says the result changes only at the tie points, not that nothing changes."""
+    from sim.words.sweep import part_lines
+
+    part = line_map.parts["game_type"]
+    assert not part.boundaries
+    assert any(r.tie for r in part.regimes)
+    assert not all(r.tie for r in part.regimes)
+    text = "\n".join(part_lines(part, "heading"))
+    assert "the result changes only at the tie points above" in text
+    assert "the same result holds over the whole grid" not in text
+
+
+def test_a_regime_no_grid_point_has_is_drawn_as_other() -> None:
+    """Two crossings inside one edge enter a regime (-1) that no corner has: it gets a piece
+    of its own, marked OTHER, between the crossings."""
+    from sim.figures.map_polygons import OTHER
+
+    ids = np.array([[0, 0], [1, 1]])  # x = 0 is regime 0, x = 1 regime 1
+    xs = ys = np.array([0.0, 1.0])
+    cuts = {0: [(0.3, 0, OTHER), (0.6, OTHER, 1)], 1: [(0.3, 0, OTHER), (0.6, OTHER, 1)]}
+    geometry = map_geometry(ids, xs, ys, cuts, {}, frozenset())
+    pieces = geometry.polygons[OTHER]
+    assert pieces
+    for piece in pieces:  # between the two crossings (their chords meet at the cell's centre)
+        assert np.all((piece[:, 0] >= 0.3 - 1e-12) & (piece[:, 0] <= 0.6 + 1e-12))
