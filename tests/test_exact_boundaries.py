@@ -28,6 +28,7 @@ from sim.scenario import load_scenario
 from sim.sweeps.boundaries import locate_boundaries
 from sim.sweeps.grid import exact_grid, parse_vary
 from sim.sweeps.run import run_sweep
+from tests.games import formula_game_text
 from tests.reference import extreme_equilibria
 
 BEFORE, AT, AFTER = "before", "tie", "after"
@@ -145,38 +146,13 @@ def test_a_change_at_an_irrational_number_is_bisected_not_snapped() -> None:
     assert not found.exact
 
 
-SCENARIO = """
-id = "decimal-tie"
-title = "A tie in decimals"
-summary = "Row ties between Up and Down against Left when 3a = c."
-status = "illustrative"
-
-[parameters.a]
-value = 0.1
-range = [0.0, 0.2]
-source = "test"
-
-[parameters.c]
-value = 0.3
-range = [0.0, 1.0]
-source = "test"
-
-[[players]]
-id = "r"
-name = "Row"
-strategies = ["Up", "Down"]
-vars = { u = [1, 0] }
-
-[[players]]
-id = "k"
-name = "Column"
-strategies = ["Left", "Right"]
-vars = { v = [1, 0] }
-
-[payoffs.formula]
-r = "u*v*3*a + (1 - u)*v*c + (1 - u)*(1 - v)"
-k = "u*v + (1 - u)*(1 - v)"
-"""
+SCENARIO = formula_game_text(
+    "decimal-tie",
+    "Row ties between Up and Down against Left when 3a = c.",
+    {"a": (0.1, 0.0, 0.2), "c": (0.3, 0.0, 1.0)},
+    "u*v*3*a + (1 - u)*v*c + (1 - u)*(1 - v)",
+    "u*v + (1 - u)*(1 - v)",
+)
 
 
 def _decimal_tie(tmp_path: Path):
@@ -221,3 +197,27 @@ def test_a_sweep_through_the_decimal_tie_has_it_exactly(tmp_path: Path) -> None:
     }
     assert part.labels[int(part.label_id[at])] == frozenset(supports)
     assert boundary.tie == frozenset(supports)
+
+
+def test_solve_keeps_a_tie_that_float_rounding_cancels(tmp_path: Path) -> None:
+    """x + 2y - 1.3 at x = 0.7, y = 0.3 is 0 in decimals but -2.2e-16 in floats, the whole
+    spread of Row's payoffs, so floating point certifies 'Down' as it stands. solve finds the
+    decimal game's equilibria (the reference on its exact payoffs)."""
+    path = tmp_path / "line.toml"
+    path.write_text(
+        formula_game_text(
+            "line",
+            "Up above the line.",
+            {"x": (0.7, 0.0, 1.0), "y": (0.3, 0.0, 1.0)},
+            "u*(x + 2*y - 1.3)",
+            "v",
+        ),
+        encoding="utf-8",
+    )
+    scenario = load_scenario(str(path))
+    A, _ = scenario.payoffs()
+    assert A[0, 0] != 0  # the rounding the test is about
+    solution = solve_scenario(scenario).solution
+    found = {(e.exact_row, e.exact_col) for e in solution.equilibria}
+    exact_A, exact_B = scenario.payoffs_exact()
+    assert found == extreme_equilibria(exact_A, exact_B)

@@ -154,7 +154,11 @@ def solve_scenario(
     # except where a formula takes exp, log or a root (computed in float64, then exactly):
     # two cells that share such a term still tie, which their float evaluations may not.
     exact_payoffs = scenario.payoffs_exact(scenario.resolve_exact(overrides or {}))
-    solution = solve_game(A, B, method=method, exact_payoffs=(exact_payoffs.row, exact_payoffs.col))
+    exact_pair = (exact_payoffs.row, exact_payoffs.col)
+    # A tie that the floats lost to rounding (0.7 + 2*0.3 - 1.3 is -2.2e-16, not 0) leaves a
+    # game that floating point certifies as it stands: solve the decimals then.
+    lost_tie = method == "enumeration" and _ties(*exact_pair) != _ties(A, B)
+    solution = solve_game(A, B, method=method, exact=lost_tie, exact_payoffs=exact_pair)
     row_best, col_best = best_response_cells(A, B)
     dominated_rows, dominated_cols = strictly_dominated(A, B)
     dominators = tuple(
@@ -173,6 +177,19 @@ def solve_scenario(
         pareto_cells=pareto_optimal_cells(A, B),
         pareto_dominators=dominators,
     )
+
+
+def _ties(A: Any, B: Any) -> tuple[frozenset[tuple[int, int, int]], ...]:
+    """The payoff ties each player compares: rows within a column of ``A``, columns within a
+    row of ``B`` (exact equality of the given numbers)."""
+    m, n = len(A), len(A[0])
+    rows = frozenset(
+        (j, i, k) for j in range(n) for i in range(m) for k in range(i) if A[i][j] == A[k][j]
+    )
+    cols = frozenset(
+        (i, j, k) for i in range(m) for j in range(n) for k in range(j) if B[i][j] == B[i][k]
+    )
+    return rows, cols
 
 
 def _float(value: float | Fraction) -> float:
