@@ -132,6 +132,20 @@ def test_a_tie_on_a_grid_point_is_found_exactly() -> None:
     assert found.tie == AT
 
 
+def test_a_tie_with_more_digits_than_the_snap_width_resolves_is_found_exactly() -> None:
+    """phi = 4.1344 on a range of 100: the snap width (1e-3) holds simpler numbers, so only the
+    simplest rational of the final bracket finds it (tariff-ladder's 2-D report sweep)."""
+    edge = Fraction(41344, 10000)
+    assert simplest_between(edge - Fraction(1, 2000), edge + Fraction(1, 2000)) != edge
+    evaluate = _labels_with_tie_at(edge)
+    values = np.linspace(0, 100, 101)
+    ids, labels = _grid_labels(evaluate, values)
+    (found,) = locate_boundaries("test", ["phi"], [values], ids, labels, evaluate)
+    assert found.value == float(edge)
+    assert found.exact
+    assert found.tie == AT
+
+
 def test_a_change_at_an_irrational_number_is_bisected_not_snapped() -> None:
     edge = math.pi / 10
 

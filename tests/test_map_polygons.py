@@ -122,6 +122,31 @@ def test_no_boundary_but_tie_points_is_said_as_such(line_map) -> None:
     assert "the same result holds over the whole grid" not in text
 
 
+@pytest.mark.parametrize("analysis", ["nash", "game_type"])
+def test_every_grid_point_on_the_line_is_a_tie_and_no_other(line_map, analysis: str) -> None:
+    """The tie points are exactly the grid points with x + 2y = 13/10 in exact decimals. At
+    (0.7, 0.3) the floats give -2.2e-16, the whole spread of Row's payoffs, so only the
+    interval bound on the payoffs' rounding sends that point to the decimals."""
+    from fractions import Fraction
+
+    part = line_map.parts[analysis]
+    xs, ys = (a.values for a in part.axes)
+    ids = part.regime_id.reshape(len(xs), len(ys))
+    on_line = {
+        (i, j)
+        for i, x in enumerate(xs.tolist())
+        for j, y in enumerate(ys.tolist())
+        if Fraction(str(x)) + 2 * Fraction(str(y)) == Fraction(13, 10)
+    }
+    assert len(on_line) == 5
+    line_regimes = {int(ids[i, j]) for i, j in on_line}
+    assert len(line_regimes) == 1  # one tie regime along the whole line
+    (line_regime,) = line_regimes
+    assert part.regimes[line_regime].tie
+    elsewhere = {int(ids[i, j]) for i in range(len(xs)) for j in range(len(ys))} - line_regimes
+    assert line_regime not in elsewhere
+
+
 def test_a_regime_no_grid_point_has_is_drawn_as_other() -> None:
     """Two crossings inside one edge enter a regime (-1) that no corner has: it gets a piece
     of its own, marked OTHER, between the crossings."""

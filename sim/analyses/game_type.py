@@ -106,11 +106,24 @@ class GameTypeAnalysis(Analysis):
     ) -> Batch:
         """The type of each game: vectorised for strict games, one classification per
         distinct pattern of ties."""
+        from sim.analyses.rounding import intended_payoffs, rounding_uncertain
         from sim.games.ordinal import classify, classify_stack
 
         stack = classify_stack(A, B)
         labels: list[Label] = []
         index: dict[Label, int] = {}
+
+        def label_of(found: OrdinalClassification) -> int:
+            label: Label = (
+                ("type", int(found.cell_code))
+                if found.strict and found.cell_code is not None
+                else ("tie", found.name, tuple(found.between_codes))
+            )
+            if label not in index:
+                index[label] = len(labels)
+                labels.append(label)
+            return index[label]
+
         label_id = np.empty(A.shape[0], dtype=np.int64)
         strict_cells = stack.cell_code[stack.strict]
         lookup = np.full(144, -1, dtype=np.int64)
@@ -124,25 +137,30 @@ class GameTypeAnalysis(Analysis):
             # so points with the same signs share one classification.
             limit = np.repeat(stack.tie_threshold, 6, axis=1)
             signs = np.sign(stack.decisive[tied]) * (np.abs(stack.decisive[tied]) > limit[tied])
-            keys, first, inverse = np.unique(
+            _, first, inverse = np.unique(
                 signs.astype(np.int8), axis=0, return_index=True, return_inverse=True
             )
-            ids = np.empty(len(keys), dtype=np.int64)
-            for j, k in enumerate(first):
-                found = classify(A[tied[k]], B[tied[k]])
-                label = ("tie", found.name, tuple(found.between_codes))
-                if label not in index:
-                    index[label] = len(labels)
-                    labels.append(label)
-                ids[j] = index[label]
+            ids = np.array(
+                [label_of(classify(A[tied[k]], B[tied[k]])) for k in first], dtype=np.int64
+            )
             label_id[tied] = ids[inverse.reshape(-1)]
+        tie = ~stack.strict
+        # Where the floats' rounding could hide a tie of the payoffs as typed (x + 2*y - 1.3 at
+        # 0.7, 0.3), classify the payoffs as typed instead.
+        doubt = rounding_uncertain(scenario, A, B, env)
+        as_typed = intended_payoffs(scenario, env)
+        for k in np.flatnonzero(doubt).tolist() if doubt is not None else []:
+            exact = as_typed(k)
+            if exact is not None:
+                found = classify(*exact)
+                label_id[k], tie[k] = label_of(found), not found.strict
         values = {
             value_key(p, i, j): np.ascontiguousarray(M[:, i, j], dtype=np.float64)
             for p, M in enumerate((A, B))
             for i in (0, 1)
             for j in (0, 1)
         }
-        return Batch(label=label_id, labels=tuple(labels), tie=~stack.strict, values=values)
+        return Batch(label=label_id, labels=tuple(labels), tie=tie, values=values)
 
     def figure_reading(self, dimensions: int) -> str:
         """Each side's payoff per outcome (1-D); one colour per game type (2-D)."""

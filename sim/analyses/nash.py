@@ -9,14 +9,13 @@ enumeration of :mod:`sim.solver` (von Stengel 2007; Avis, Rosenberg, Savani and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.analyses.base import Analysis, Batch, Column, Items, Label, PointOptions
-from sim.errors import ScenarioError
 from sim.words.nash import NashWords, equilibrium_label
 
 if TYPE_CHECKING:
@@ -102,34 +101,6 @@ def support_set_keys(
     rank[by_first] = np.arange(by_first.size)
     keys = [tuple(int(c) for c in matrix[first[i]] if c >= 0) for i in by_first.tolist()]
     return keys, rank[np.asarray(inverse).reshape(-1)].astype(np.int64)
-
-
-def intended_payoffs(
-    scenario: Scenario, env: Mapping[str, float | np.ndarray]
-) -> Callable[[int], tuple[object, object] | None]:
-    """``at(k)``: the exact payoffs of point ``k`` of ``env`` at the values as typed.
-
-    Each float parameter value stands for the simple decimal it was typed or computed as
-    (:func:`sim.rational.intended_value`: grid value ``3.4000000000000004`` is 17/5), so a tie
-    designed in decimals is solved as a tie. Payoffs with ``exp``, ``log`` or irrational roots
-    are rational but for those terms (:meth:`sim.scenario.Scenario.payoffs_exact`); ``None``
-    where a payoff is not finite: the solver then uses the floats' binary values.
-    """
-
-    def at(k: int) -> tuple[object, object] | None:
-        # payoffs_exact reads each float as the decimal it stands for
-        values = {
-            name: float(v if np.ndim(v) == 0 else np.asarray(v)[k]) for name, v in env.items()
-        }
-        try:
-            payoffs = scenario.payoffs_exact(values)
-        except ScenarioError:
-            return None
-        # rational but for exp, log and roots (taken at their float values): cells that
-        # share such a term still tie
-        return payoffs.row, payoffs.col
-
-    return at
 
 
 def table_batch(table: EquilibriumTable, m: int, n: int) -> Batch:
@@ -238,6 +209,7 @@ class NashAnalysis(Analysis):
         refine: bool = False,
     ) -> Batch:
         """Every extreme equilibrium of each game (Lemke-Howson beyond enumeration's reach)."""
+        from sim.analyses.rounding import intended_payoffs, rounding_uncertain
         from sim.solver import enumeration_is_practical, lemke_howson_games, solve_games
 
         m, n = A.shape[1], A.shape[2]
@@ -249,6 +221,7 @@ class NashAnalysis(Analysis):
                 B,
                 tol=REFINE_TOL if refine else 1e-9,
                 exact_payoffs=intended_payoffs(scenario, env),
+                uncertain=rounding_uncertain(scenario, A, B, env),
             )
         return table_batch(table, m, n)
 

@@ -322,6 +322,53 @@ class Scenario:
                 result.append(stack)
         return result[0], result[1]
 
+    def payoff_bounds(
+        self, values: Mapping[str, float | Fraction | np.ndarray]
+    ) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """Bounds on the payoffs at the values as typed, for many points at once.
+
+        Each float value stands for a decimal within four units in the last place of it
+        (:func:`sim.rational.intended_value`); defaults stand for the numbers written in the
+        file. Interval arithmetic through the formulas (:meth:`sim.formula.Formula.
+        evaluate_interval`) over those boxes bounds the payoffs the values stand for, so the
+        distance from a float payoff of :meth:`payoff_stack` to its bounds bounds its rounding.
+        A tie designed in decimals can hide inside it: ``x + 2*y - 1.3`` at 0.7, 0.3 is 0 in
+        decimals and -2.2e-16 in floats.
+
+        Parameters
+        ----------
+        values
+            As for :meth:`payoff_stack`.
+
+        Returns
+        -------
+        list of tuple of numpy.ndarray or None
+            ``[(low, high)]`` for Row and Column, each broadcastable to ``(N, m, n)``
+            (``-inf``/``inf`` where no bound can be given); ``None`` for payoffs defined by an
+            extension table, which have no interval form.
+        """
+        from sim.formula.interval import enclose
+
+        if isinstance(self.game, TableGame) or self.game is None:
+            return None
+        lows: dict[str, np.ndarray] = {}
+        highs: dict[str, np.ndarray] = {}
+        size = 1
+        for name, parameter in self.parameters.items():
+            given = values.get(name, parameter.exact_value)
+            if isinstance(given, Fraction):
+                low, high = enclose(given)
+                lows[name], highs[name] = np.asarray(low), np.asarray(high)
+                continue
+            low_a = high_a = np.asarray(given, dtype=float)
+            size = max(size, low_a.size)
+            for _ in range(4):  # the decimal a float stands for is within 4 ulps of it
+                low_a = np.nextafter(low_a, -np.inf)
+                high_a = np.nextafter(high_a, np.inf)
+            lows[name], highs[name] = low_a, high_a
+        with np.errstate(all="ignore"):
+            return self.game.bound_stacks(lows, highs, size)
+
     def payoffs_exact(self, values: Mapping[str, float | Fraction] | None = None) -> ExactPayoffs:
         """Both payoff matrices at one point in exact rational arithmetic.
 

@@ -17,9 +17,11 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from sim.formula import ExactValue, Formula
+from sim.formula.interval import enclose
 
 FloatArray = np.ndarray
 ExactMatrix = list[list[Fraction]]
+Bounds = tuple[np.ndarray, np.ndarray]
 
 # A payoff cell or a per-strategy variable: an exact number or a formula of the parameters.
 Term = Fraction | Formula
@@ -95,6 +97,17 @@ def term_stack(term: Term, arrays: Mapping[str, np.ndarray], size: int) -> np.nd
     return np.full(size, float(term))
 
 
+def term_bounds(
+    term: Term, lows: Mapping[str, np.ndarray], highs: Mapping[str, np.ndarray], size: int
+) -> Bounds:
+    """Outward-rounded bounds of a term at ``size`` points, each of shape ``(size,)``."""
+    if isinstance(term, Formula):
+        lo, hi = term.evaluate_interval(lows, highs)
+        return _broadcast(lo, size), _broadcast(hi, size)
+    low, high = enclose(term)
+    return np.full(size, low), np.full(size, high)
+
+
 def term_exact(term: Term, values: Mapping[str, Fraction]) -> ExactValue:
     """A term's exact value at one point (raises :class:`sim.formula.NonFiniteResult`)."""
     if isinstance(term, Formula):
@@ -118,6 +131,20 @@ class MatrixGame:
                     stack[:, i, j] = term_stack(term, arrays, size)
             stacks.append(stack)
         return stacks
+
+    def bound_stacks(
+        self, lows: Mapping[str, np.ndarray], highs: Mapping[str, np.ndarray], size: int
+    ) -> list[Bounds]:
+        """Outward-rounded bounds of both players' payoffs, each ``(size, m, n)``."""
+        out = []
+        for matrix in self.cells:
+            m, n = len(matrix), len(matrix[0])
+            low, high = np.empty((size, m, n)), np.empty((size, m, n))
+            for i, row in enumerate(matrix):
+                for j, term in enumerate(row):
+                    low[:, i, j], high[:, i, j] = term_bounds(term, lows, highs, size)
+            out.append((low, high))
+        return out
 
     def exact(self, values: Mapping[str, Fraction]) -> ExactPayoffs:
         exact = True
@@ -161,6 +188,23 @@ class FormulaGame:
         for var, terms in self.col_vars.items():
             env[var] = _var_stack(terms, arrays, size).reshape(-1, 1, len(terms))
         return [formula.evaluate(env) for formula in self.formulas]
+
+    def bound_stacks(
+        self, lows: Mapping[str, np.ndarray], highs: Mapping[str, np.ndarray], size: int
+    ) -> list[Bounds]:
+        """Outward-rounded bounds of both players' payoffs (broadcastable to ``(size, m, n)``)."""
+        env_lo: dict[str, np.ndarray] = {
+            name: a.reshape(-1, 1, 1) if a.ndim else a for name, a in lows.items()
+        }
+        env_hi: dict[str, np.ndarray] = {
+            name: a.reshape(-1, 1, 1) if a.ndim else a for name, a in highs.items()
+        }
+        for vars_, shape in ((self.row_vars, (-1, 1)), (self.col_vars, (1, -1))):
+            for var, terms in vars_.items():
+                parts = [term_bounds(t, lows, highs, size) for t in terms]
+                env_lo[var] = np.stack([p[0] for p in parts], axis=1).reshape(size, *shape)
+                env_hi[var] = np.stack([p[1] for p in parts], axis=1).reshape(size, *shape)
+        return [formula.evaluate_interval(env_lo, env_hi) for formula in self.formulas]
 
     def exact(self, values: Mapping[str, Fraction], shape: tuple[int, int]) -> ExactPayoffs:
         from sim.formula import NonFiniteResult

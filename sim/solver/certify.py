@@ -9,7 +9,9 @@ game in which some decision was not certain, or whose answer fails a consistency
 *flagged* with the reasons below (a bitmask per game) and solved again in exact rational
 arithmetic (:mod:`sim.solver.exact`), with the float payoffs read as the binary rationals they
 store. The exact answer replaces the floating-point one. So, whatever the payoffs, the batched
-solver returns the same extreme equilibria as an exact solver, rounded to float64.
+solver returns the same extreme equilibria as an exact solver, with the same supports; their
+probabilities are the exact ones rounded to float64 in re-solved games and the float solution,
+within rounding error of them, in certified games.
 
 The reasons (:data:`REASONS` gives each in plain words):
 
@@ -37,6 +39,10 @@ The reasons (:data:`REASONS` gives each in plain words):
 ``VERIFY``
     A reported equilibrium is a pair of best responses only up to the tolerance, not up to
     rounding.
+``ROUNDING``
+    The caller says the float payoffs may be further from the payoffs they stand for than
+    the tie tolerance (``x + 2*y - 1.3`` at 0.7, 0.3 is 0 in decimals and -2.2e-16 in
+    floats); the game is solved at the payoffs it stands for.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ __all__ = [
     "PRECISION",
     "PRECISION_TOL",
     "REASONS",
+    "ROUNDING",
     "SINGULAR",
     "TOLERANCE",
     "VERIFY",
@@ -68,6 +75,7 @@ MERGE = 16
 NONE_FOUND = 32
 EVEN_COUNT = 64
 VERIFY = 128
+ROUNDING = 256
 
 REASONS: dict[int, str] = {
     PRECISION: "payoffs of very different sizes would lose precision in floating point",
@@ -78,6 +86,7 @@ REASONS: dict[int, str] = {
     NONE_FOUND: "floating point found no equilibrium",
     EVEN_COUNT: "floating point found an even number of equilibria in a game without ties",
     VERIFY: "an equilibrium held only up to the rounding tolerance",
+    ROUNDING: "the payoffs' rounding errors could hide a tie",
 }
 """Each reason in plain words (a clause that can follow "re-solved exactly because")."""
 

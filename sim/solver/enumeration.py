@@ -47,6 +47,7 @@ from sim.solver.certify import (
     EVEN_COUNT,
     NONE_FOUND,
     PRECISION,
+    ROUNDING,
     VERIFY,
     precision_lost,
 )
@@ -124,7 +125,7 @@ class StackSolution:
     table: EquilibriumTable
     x_ids: IntArray
     y_ids: IntArray
-    flags: npt.NDArray[np.uint8]
+    flags: npt.NDArray[np.uint16]
 
 
 def _rescale(M: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -195,7 +196,7 @@ class _ChunkResult:
     degenerate: BoolArray
     count: IntArray
     exact: BoolArray
-    flags: npt.NDArray[np.uint8]
+    flags: npt.NDArray[np.uint16]
     x_ids: IntArray
     y_ids: IntArray
     n_x: int
@@ -245,16 +246,22 @@ ExactPayoffsFn = Callable[[int], "tuple[object, object] | None"]
 
 
 def _solve_chunk(
-    A: FloatArray, B: FloatArray, tol: float, exact_payoffs: ExactPayoffsFn | None = None
+    A: FloatArray,
+    B: FloatArray,
+    tol: float,
+    exact_payoffs: ExactPayoffsFn | None = None,
+    uncertain: BoolArray | None = None,
 ) -> _ChunkResult:
     """Extreme equilibria of a chunk of ``G`` games (see the module docstring);
-    ``exact_payoffs`` is indexed within the chunk."""
+    ``exact_payoffs`` and ``uncertain`` are indexed within the chunk."""
     G, m, n = A.shape
     n_labels = m + n
     As, a_unit = _rescale(A)
     Bs, b_unit = _rescale(B)
-    flags = np.zeros(G, dtype=np.uint8)
+    flags = np.zeros(G, dtype=np.uint16)
     flags[precision_lost(A, B, a_unit, b_unit)] |= PRECISION
+    if uncertain is not None:
+        flags[uncertain] |= ROUNDING
 
     # P = {x >= 0 : B^T x <= 1}: constraint rows are columns j of B (labels m + j), variables
     # are rows i (labels i).  Q = {y >= 0 : A y <= 1}: rows i (labels i), variables j (m + j).
@@ -263,7 +270,7 @@ def _solve_chunk(
     if m == n and G <= _JOINT_POLYTOPES:
         # Same shapes, few games: enumerate both polytopes in one pass (half the array
         # operations; for many games the split afterwards costs more than it saves).
-        both_flags = np.zeros(2 * G, dtype=np.uint8)
+        both_flags = np.zeros(2 * G, dtype=np.uint16)
         stacked = np.ascontiguousarray(np.concatenate([MtP, MtQ], axis=2))
         both = polytope_vertices(stacked, tol, both_flags)
         flags |= both_flags[:G] | both_flags[G:]
@@ -315,7 +322,7 @@ def _certified_pairs(
     maskP: IntArray,
     vQ: Vertices,
     maskQ: IntArray,
-    flags: npt.NDArray[np.uint8],
+    flags: npt.NDArray[np.uint16],
     n_labels: int,
     G: int,
 ) -> tuple[IntArray, FloatArray, FloatArray, IntArray, IntArray]:
@@ -358,9 +365,10 @@ def _with_exact_games(
     count, degenerate, exact = floats.count.copy(), floats.degenerate.copy(), floats.exact.copy()
     n_x, n_y = floats.n_x, floats.n_y
     for g in flagged.tolist():
-        # Only a tie can tell decimals from their floats: a game that is not degenerate in
-        # decimals is at least a rounding error away from every tie in floats, too.
-        wanted = exact_payoffs is not None and bool(floats.flags[g] & DEGENERATE)
+        # Only a tie can tell decimals from their floats: a game with no tie within the
+        # tolerance is decided the same way by both, unless the caller says its payoffs'
+        # rounding errors are as large as their differences (ROUNDING).
+        wanted = exact_payoffs is not None and bool(floats.flags[g] & (DEGENERATE | ROUNDING))
         given = exact_payoffs(g) if wanted and exact_payoffs is not None else None
         try:
             result = solve_exact_equilibria(*(given if given is not None else (A[g], B[g])))
@@ -459,17 +467,19 @@ def enumerate_equilibria(
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     exact_payoffs: ExactPayoffsFn | None = None,
+    uncertain: npt.ArrayLike | None = None,
 ) -> StackSolution:
     """:func:`solve_games` plus the strategy ids and flags of each game (internal use)."""
     if not (0.0 < tol < 1e-3):
         raise ValueError(f"tol must be in (0, 1e-3); got {tol}")
     Aa, Ba = _check_stack(A, B)
     K, m, n = Aa.shape
+    doubt = None if uncertain is None else np.broadcast_to(np.asarray(uncertain, dtype=bool), (K,))
     if is_one_strategy_game(m, n):
         table, x_ids, y_ids = solve_one_strategy_games(Aa, Ba)
         if progress is not None:
             progress(K, K)
-        return StackSolution(table, x_ids, y_ids, np.zeros(K, dtype=np.uint8))
+        return StackSolution(table, x_ids, y_ids, np.zeros(K, dtype=np.uint16))
     n_labels = m + n
     chunk = chunk_size if chunk_size is not None else default_chunk_size(m, n)
     if chunk < 1:
@@ -486,6 +496,7 @@ def enumerate_equilibria(
                 Ba[start:stop],
                 tol,
                 None if exact_payoffs is None else _shifted(exact_payoffs, start),
+                None if doubt is None else doubt[start:stop],
             )
         )
         offsets.append(start)
@@ -502,7 +513,7 @@ def enumerate_equilibria(
             np.zeros(0, dtype=bool),
             empty_i,
         )
-        return StackSolution(table, empty_i, empty_i, np.zeros(0, dtype=np.uint8))
+        return StackSolution(table, empty_i, empty_i, np.zeros(0, dtype=np.uint16))
     x_base = np.cumsum([0] + [p.n_x for p in parts])
     y_base = np.cumsum([0] + [p.n_y for p in parts])
 
@@ -535,6 +546,7 @@ def solve_games(
     chunk_size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     exact_payoffs: ExactPayoffsFn | None = None,
+    uncertain: npt.ArrayLike | None = None,
 ) -> EquilibriumTable:
     """Every extreme Nash equilibrium of each game of a stack, degenerate games included.
 
@@ -544,8 +556,10 @@ def solve_games(
     floating-point answer cannot be certified (:mod:`sim.solver.certify`: ties, payoffs of very
     different sizes, comparisons too close to call, failed consistency checks) is solved again
     in exact rational arithmetic, its float payoffs read as the binary rationals they store;
-    ``EquilibriumTable.exact`` marks those games. The result therefore equals an exact solver's,
-    rounded to float64. Games in which a player has a single strategy are solved directly by
+    ``EquilibriumTable.exact`` marks those games. The result therefore has the same extreme
+    equilibria as an exact solver's, with the same supports: exact games hold the exact values
+    rounded to float64, certified games their float solution (within about 1e-13 of the exact
+    values for payoffs of ordinary size). Games in which a player has a single strategy are solved directly by
     best responses (:mod:`sim.solver.one_strategy`), whatever their size.
 
     Parameters
@@ -568,7 +582,13 @@ def solve_games(
         instead of the binary values of its floats: payoffs computed from decimals
         (``3 * 0.1`` and ``0.3``) can tie exactly while their floats differ by an ulp, and
         only the decimals give the intended game. Called only for games with a tie within the
-        tolerance (the others are decided the same way by their floats).
+        tolerance and for the ``uncertain`` ones (the others are decided the same way by their
+        floats).
+    uncertain
+        Boolean per game (shape ``(K,)``): the floats may be further from the payoffs the game
+        stands for than the tie tolerance, so that a tie can hide in their rounding. Those
+        games are solved exactly at ``exact_payoffs(k)``. The caller bounds the rounding (for
+        scenarios, :meth:`sim.scenario.Scenario.payoff_rounding`).
 
     Returns
     -------
@@ -586,5 +606,11 @@ def solve_games(
         (:data:`sim.solver.exact_vertices.EXACT_MAX_BASES`).
     """
     return enumerate_equilibria(
-        A, B, tol=tol, chunk_size=chunk_size, progress=progress, exact_payoffs=exact_payoffs
+        A,
+        B,
+        tol=tol,
+        chunk_size=chunk_size,
+        progress=progress,
+        exact_payoffs=exact_payoffs,
+        uncertain=uncertain,
     ).table

@@ -209,7 +209,7 @@ def _band(rcond: FloatArray, window: float) -> FloatArray:
 
 
 def _basic_solutions(
-    Mt: FloatArray, tol: float, window: float, flags: npt.NDArray[np.uint8], block_systems: int
+    Mt: FloatArray, tol: float, window: float, flags: npt.NDArray[np.uint16], block_systems: int
 ) -> Iterator[_Solved]:
     """Feasible nonsingular solutions of ``M[I, C] z_C = 1`` for every choice with ``k >= 2``.
 
@@ -279,7 +279,7 @@ def _basic_solutions(
             if np.any(doubtful):
                 where = np.flatnonzero(doubtful)
                 _, games = _owners(flat[where], nb, G)
-                flags[games] |= np.where(regular[where], TOLERANCE, SINGULAR).astype(np.uint8)
+                flags[games] |= np.where(regular[where], TOLERANCE, SINGULAR).astype(np.uint16)
             if not np.all(keep):
                 kept = np.flatnonzero(keep)
                 flat = flat[kept]
@@ -325,7 +325,7 @@ def _bits_dtype(bits: int) -> type[np.signedinteger[Any]]:
 def polytope_vertices(
     Mt: FloatArray,
     tol: float,
-    flags: npt.NDArray[np.uint8],
+    flags: npt.NDArray[np.uint16],
     block_systems: int = BLOCK_SYSTEMS,
 ) -> Vertices:
     """Non-zero vertices of ``{z in R^q : z >= 0, M z <= 1}`` for a chunk of games.

@@ -52,6 +52,8 @@ class Crossing:
     after: Label
     tie: Label | None = None
     snapped: bool = False
+    #: half the width of the sliver a merged crossing stands for (0 for a single bracket)
+    spread: float = 0.0
 
 
 #: A bracket narrower than the snap width tries at most this many simple numbers inside it.
@@ -221,7 +223,8 @@ def merge_crossings(crossings: Sequence[Crossing], *, merge_tol: float) -> list[
         if i == j:
             out.append(first)
         elif first.before != last.after:
-            out.append(Crossing(0.5 * (first.value + last.value), first.before, last.after))
+            middle = 0.5 * (first.value + last.value)
+            out.append(Crossing(middle, first.before, last.after, spread=last.value - middle))
         i = j + 1
     return out
 
@@ -509,6 +512,7 @@ def _located(
         located.extend((ax, where, crossing) for crossing in merged)
     if not located:
         return []
+    located = _snapped_late(located, names, tie_evaluate or evaluate, xtol)
     # the game exactly at each boundary not snapped (a snapped one has its tie), in one batch
     unsnapped = [i for i, (_, _, c) in enumerate(located) if not c.snapped]
     ties: list[Label | None] = [c.tie for _, _, c in located]
@@ -534,3 +538,40 @@ def _located(
         )
         for (ax, where, crossing), tie in zip(located, ties, strict=True)
     ]
+
+
+def _snapped_late(
+    located: list[tuple[int, dict[str, float], Crossing]],
+    names: Sequence[str],
+    evaluate: LabelFn,
+    xtol: float,
+) -> list[tuple[int, dict[str, float], Crossing]]:
+    """Try once more to put each boundary not snapped so far at a simple rational number.
+
+    Snapping during refinement tries the simplest numbers of brackets as wide as the snap
+    width. A boundary typed with more digits than that resolves (``phi = 4.1344`` on a range
+    of 100), or one whose tie a probe hit exactly (so that refinement closed in on it from
+    both sides and the sliver was merged), is the simplest rational of the few ``xtol``
+    around it: one batch evaluates that number for every such boundary, and a label
+    different from both sides there is the tie, so the boundary is exactly there.
+    """
+    pending = [i for i, (_, _, c) in enumerate(located) if not c.snapped]
+    if not pending:
+        return located
+    d = len(names)
+    at = np.empty((len(pending), d))
+    candidates: list[float] = []
+    for row, i in enumerate(pending):
+        ax, where, crossing = located[i]
+        reach = crossing.spread + xtol
+        low, high = Fraction(crossing.value - reach), Fraction(crossing.value + reach)
+        candidates.append(float(simplest_between(low, high)))
+        for k in range(d):
+            at[row, k] = candidates[-1] if k == ax else where[names[k]]
+    labels, _ = evaluate(at)
+    out = list(located)
+    for i, x, label in zip(pending, candidates, labels, strict=True):
+        ax, where, crossing = located[i]
+        if label not in (crossing.before, crossing.after):
+            out[i] = (ax, where, Crossing(x, crossing.before, crossing.after, label, True))
+    return out
