@@ -858,3 +858,38 @@ def test_at_a_glance_names_every_unchanged_analysis_once_per_sweep() -> None:
         for what in still:
             assert what in unchanged[0]
         assert len(mine) == len(unchanged) + len(moving)
+
+
+def _with_tree_or_first(paths):
+    """The bundled scenarios with a game tree, plus one without (the first)."""
+    import tomllib
+
+    trees = [p.stem for p in paths if "tree" in tomllib.loads(p.read_text(encoding="utf-8"))]
+    return [*trees, next(p.stem for p in paths if p.stem not in trees)]
+
+
+@pytest.mark.parametrize("name", _with_tree_or_first(bundled_paths()))
+def test_the_moves_are_said_as_the_scenario_defines_them(name: str) -> None:
+    """A scenario with a game tree: rows and columns are plans, the moves are in turn and the
+    first mover is the tree's root player (read here from the file); two equilibria one of
+    which beats the other for both are not called a coordination problem of expectations.
+    Without a tree: simultaneous choice."""
+    import tomllib
+
+    report = report_of(name)
+    scenario = report.scenario
+    data = tomllib.loads(Path(str(scenario.path)).read_text(encoding="utf-8"))
+    tree = data.get("tree")
+    glance = " ".join(report.at_a_glance)
+    if tree is None:
+        assert report.players.endswith(
+            "They choose at the same time, each without knowing the other's choice."
+        )
+        return
+    root = next(node for node in tree["nodes"] if node["name"] == tree["root"])
+    first = next(p["name"] for p in data["players"] if p["id"] == root["player"])
+    assert "complete plan" in report.players
+    assert f"in turn, starting with {first}" in report.players
+    assert "same time" not in report.players
+    assert "coordination problem" not in glance
+    assert "expectations decide" not in glance

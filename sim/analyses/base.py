@@ -310,6 +310,11 @@ class Analysis(ABC):
         """What a reader must keep in mind about this analysis' model (default: nothing)."""
         return []
 
+    def moves_sentence(self, scenario: Scenario) -> str | None:
+        """How the sides move, when this analysis defines it (a game tree: in turn); ``None``
+        leaves the default, simultaneous choice of a row and a column."""
+        return None
+
     def point_warnings(self, result: Any) -> list[str]:
         """Plain-words warnings about the result at one point (printed on stderr)."""
         return []

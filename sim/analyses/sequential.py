@@ -337,6 +337,32 @@ class SequentialAnalysis(Analysis):
             return None
         return "sequential moves need a game tree; add a [tree] table to the scenario"
 
+    def moves_sentence(self, scenario: Scenario) -> str | None:
+        """Rows and columns are plans; the moves follow the tree, in turn."""
+        from sim.words.phrases import subject
+
+        table = scenario.tables.get("tree")
+        if not isinstance(table, TreeTable):
+            return None
+        nodes = {node.name: node for node in table.nodes}
+        root = nodes.get(table.root)
+        names = {p.id: p.name for p in scenario.players}
+        if root is None or root.chance or root.player not in names:
+            first = "with a move of chance"
+        else:
+            first = f"with {subject(names[root.player])}"
+        hidden = any(node.infoset for node in table.nodes)
+        return (
+            "Each row and each column is a complete plan: what that side would do at each of "
+            "its moves in the game tree. The moves themselves are made in turn, starting "
+            f"{first}, and each side sees the moves made before its own"
+            + (
+                ", except where the tree joins its moves into one information set."
+                if hidden
+                else "."
+            )
+        )
+
     def _game(self, scenario: Scenario) -> TreeGame:
         table = scenario.tables["tree"]
         cached = self._cache.get(id(table))

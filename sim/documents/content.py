@@ -82,8 +82,8 @@ STATUS_CAVEATS: dict[str, str] = {
     ),
     "calibrated": (
         "This model is calibrated: its parameter values come from the sources listed. Its "
-        "results still rest on the model's assumptions (a one-shot game, simultaneous moves, "
-        "payoffs known to both sides)."
+        "results still rest on the model's assumptions (the moves and payoffs as written, "
+        "known to both sides)."
     ),
 }
 
@@ -392,8 +392,14 @@ def build_report(
         scenario=scenario,
         solved=solved,
         overrides=overrides,
-        at_a_glance=tuple(_at_a_glance(solved, sweeps, sections)),
-        players=scenario_players_sentence(scenario),
+        at_a_glance=tuple(
+            _at_a_glance(
+                solved, sweeps, sections, in_turn=any(a.moves_sentence(scenario) for a in analyses)
+            )
+        ),
+        players=scenario_players_sentence(
+            scenario, next((m for a in analyses if (m := a.moves_sentence(scenario))), None)
+        ),
         parameters=_parameter_rows(scenario, solved.values),
         formulas=formulas,
         variables=variables,
@@ -449,6 +455,8 @@ def _at_a_glance(
     solved: ScenarioSolution,
     sweeps: Sequence[SweepSection],
     sections: Sequence[AnalysisSection] = (),
+    *,
+    in_turn: bool = False,
 ) -> list[str]:
     scenario = solved.scenario
     summary = game_summary(solved)
@@ -470,7 +478,7 @@ def _at_a_glance(
             f"{p.strategies[k]} is a dominant strategy for {subject(p.name)}: it pays more "
             "whatever the other side does."
         )
-    points.extend(_improvable_equilibria(solved))
+    points.extend(_improvable_equilibria(solved, in_turn=in_turn))
     for section in sections:
         points.append(f"{section.title}: {section.lines[0]}" if section.lines else section.title)
     for sweep in sweeps:
@@ -478,10 +486,11 @@ def _at_a_glance(
     return points
 
 
-def _improvable_equilibria(solved: ScenarioSolution) -> list[str]:
+def _improvable_equilibria(solved: ScenarioSolution, *, in_turn: bool = False) -> list[str]:
     """Pure equilibria that another outcome beats for both sides. When that better outcome is
     itself an equilibrium the sides face a coordination problem; only when it is not is the
-    better outcome "not stable"."""
+    better outcome "not stable". With moves in turn (a game tree) expectations do not decide:
+    backward induction does."""
     equilibria = solved.solution.equilibria
     pure_cells = {(eq.row_support[0], eq.col_support[0]) for eq in equilibria if eq.is_pure}
     coordination: list[tuple[str, list[tuple[int, int]]]] = []
@@ -495,6 +504,14 @@ def _improvable_equilibria(solved: ScenarioSolution) -> list[str]:
     out = []
     for label, better in coordination:
         names = join_and([f"{rows[i]} / {cols[j]}" for i, j in better])
+        if in_turn:
+            out.append(
+                f"{label} is an equilibrium that both sides would gladly leave for {names}, "
+                "which is an equilibrium too. The moves are made in turn, so expectations alone "
+                "do not decide between them: the subgame-perfect analysis keeps only the "
+                "equilibria in which every move is a best reply when it is made."
+            )
+            continue
         out.append(
             f"{label} is an equilibrium that both sides would gladly leave for {names}, which "
             "is an equilibrium too: a coordination problem. Each side does best by matching "

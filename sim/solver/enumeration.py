@@ -559,8 +559,8 @@ def solve_games(
     ``EquilibriumTable.exact`` marks those games. The result therefore has the same extreme
     equilibria as an exact solver's, with the same supports: exact games hold the exact values
     rounded to float64, certified games their float solution (within about 1e-13 of the exact
-    values for payoffs of ordinary size). Games in which a player has a single strategy are solved directly by
-    best responses (:mod:`sim.solver.one_strategy`), whatever their size.
+    values for payoffs of ordinary size). Games in which a player has a single strategy are
+    solved directly by best responses (:mod:`sim.solver.one_strategy`), whatever their size.
 
     Parameters
     ----------

@@ -361,13 +361,16 @@ def degenerate_note(solved: ScenarioSolution) -> str | None:
     return " ".join([text, *continuum_sentences(solved)])
 
 
-def scenario_players_sentence(scenario: Scenario) -> str:
+SIMULTANEOUS = "They choose at the same time, each without knowing the other's choice."
+
+
+def scenario_players_sentence(scenario: Scenario, moves: str | None = None) -> str:
     """``"The United States chooses a row (Ease, Maintain or Tighten); China chooses a
-    column (...)."``"""
+    column (...). They choose at the same time, ..."``; ``moves`` replaces the last sentence
+    where an analysis defines the moves (a game tree: in turn)."""
     row_player, col_player = scenario.players
     return (
         f"{subject(row_player.name, start=True)} chooses a row "
         f"({join_and(list(row_player.strategies), 'or')}); {subject(col_player.name)} chooses "
-        f"a column ({join_and(list(col_player.strategies), 'or')}). They choose at the same "
-        "time, each without knowing the other's choice."
+        f"a column ({join_and(list(col_player.strategies), 'or')}). {moves or SIMULTANEOUS}"
     )

@@ -69,9 +69,11 @@ READING_2D = (
     "located exactly on the grid lines; stars and dotted lines are the scenario's markers."
 )
 ONE_SHOT = (
-    "A one-shot game: both sides choose once, at the same time, knowing every payoff. "
-    "Repeated dealing, reputation, private information and domestic politics are outside the "
-    "model unless they are written into the payoffs."
+    "The Nash equilibria are those of the table played once: each side picks a row or a "
+    "column (for a game tree, a complete plan of its moves), knowing every payoff. Moves in "
+    "turn, repetition and bargaining enter only through the analyses of this report that name "
+    "them; reputation, private information and domestic politics are outside the model unless "
+    "they are written into the payoffs."
 )
 
 __all__ = ["ONE_SHOT", "READING_1D", "READING_2D", "capital", "equilibria_at", "who_mixes"]
