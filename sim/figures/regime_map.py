@@ -79,6 +79,15 @@ def regime_map(
 
     fig_w, fig_h = 14 * scale, 8.2 * scale
     ratios = (1.35, 1.0)
+    # the key's entries, in words where they fit the map's height, else by name; a key that
+    # still does not fit makes the figure taller rather than running off its bottom
+    small = len(shown) + 2 > 6
+    legend_size = font_size("small" if small else rc["legend.fontsize"])
+    entry_w = fig_w * PT * ratios[1] / sum(ratios) - (2.0 + 0.8 + 1.5) * legend_size - 12
+    room = fig_h * PT - 14 * font_size(rc["font.size"])  # titles, axis labels and the footer
+    entries = _key_entries(part, shown, entry_w, legend_size, room)
+    needed = _key_height(entries, legend_size) + 14 * font_size(rc["font.size"])
+    fig_h = max(fig_h, needed / PT)
     fig = Figure(figsize=(fig_w, fig_h), layout=layout_engine())
     gs = fig.add_gridspec(1, 2, width_ratios=ratios)
     ax = fig.add_subplot(gs[0, 0])
@@ -150,20 +159,15 @@ def regime_map(
     text_w = fig_w * PT - 24
     fig.suptitle(wrap_to(f"{info.title}: regime map", text_w, font_size(rc["figure.titlesize"])))
 
-    # legend: entries wrapped to the key's width
-    small = len(shown) + 2 > 6
-    legend_size = font_size("small" if small else rc["legend.fontsize"])
-    entry_w = fig_w * PT * ratios[1] / sum(ratios) - (2.0 + 0.8 + 1.5) * legend_size - 12
+    # legend: entries wrapped to the key's width (chosen above)
     handles: list[Artist] = [
         Patch(
             facecolor=identities.region_style(r.label)[0],
             hatch=identities.region_style(r.label)[1],
             edgecolor="#333333",
-            label=wrap_to(
-                f"{r.index}: {part.describe(r.label)} ({share(r.share)})", entry_w, legend_size
-            ),
+            label=entry,
         )
-        for r in shown
+        for r, entry in zip(shown, entries[: len(shown)], strict=True)
     ]
     ties = [r for r in part.regimes if r.tie]
     tie_share = share(sum(r.share for r in ties))
@@ -439,3 +443,36 @@ def map_markers(
             th = 1.2 * size * (text.count("\n") + 1)
             out.append((0.0, y_pt, text_width(text, size) + 0.01 * w_pt + 4, y_pt + th + 3))
     return out
+
+
+#: Lines that the key's other entries (ties, between grid points, boundary) and its title take.
+_KEY_EXTRA_LINES = 9
+
+
+def _key_entries(
+    part: AnalysisSweep, shown: list[Any], width: float, size: float, room: float
+) -> list[str]:
+    """Each shown regime's key entry: ``"N: what it means (share)"`` wrapped to ``width``, or,
+    where those do not fit in ``room`` points, ``"N: its short name (share)"`` for every regime
+    whose short name no other shares."""
+    full = [
+        wrap_to(f"{r.index}: {part.describe(r.label)} ({share(r.share)})", width, size)
+        for r in shown
+    ]
+    if _key_height(full, size) <= room:
+        return full
+    names = [part.analysis.words.short(r.label, part.info) for r in shown]
+    # two regimes never read the same: a name that two share keeps its words
+    return [
+        entry
+        if names.count(name) > 1
+        else wrap_to(f"{r.index}: {name} ({share(r.share)})", width, size)
+        for r, name, entry in zip(shown, names, full, strict=True)
+    ]
+
+
+def _key_height(entries: list[str], size: float) -> float:
+    """Points the key takes: its entries' lines at 1.2 lines per size, 0.9 between entries,
+    and room for the other entries and the title."""
+    lines = sum(entry.count("\n") + 1 for entry in entries) + _KEY_EXTRA_LINES
+    return size * (1.2 * lines + 0.9 * (len(entries) + 4))

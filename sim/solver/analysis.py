@@ -16,7 +16,6 @@ domination by mixed strategies and its iterated elimination).
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,27 +121,20 @@ def _dominating_mix(M: np.ndarray, index: int, tol: float) -> np.ndarray | None:
             return mix
     if len(others) < 2:
         return None
-    # Imported lazily (scipy is slow to import); through importlib because scipy ships no
-    # type information.
-    linprog = importlib.import_module("scipy.optimize").linprog
+    # The linear program is the zero-sum game in which the mixer picks a row k among the others
+    # and the opponent a column j, paying S[k, j] - S[index, j]: its value is the optimum e and
+    # the mixer's maximin strategy is the dominating mix (von Neumann's minimax theorem; von
+    # Stengel 2007, section 3.2). Solved by this package's enumeration, which is exact where
+    # floating point cannot be certified, instead of an LP library.
+    from sim.solver.enumeration import solve_games
 
-    # Work on payoffs scaled to [0, 1] so that the solver's tolerances fit every game.
+    # payoffs scaled to [0, 1] so that the tolerances fit every game
     S = (M - low) / (high - low)
-    k_count = len(others)
-    # Variables: p_1..p_K (the other rows), e. Minimise -e.
-    cost = np.zeros(k_count + 1)
-    cost[-1] = -1.0
-    # e - sum_k p_k S[k, j] <= -S[index, j]  for every column j
-    A_ub = np.hstack([-S[others].T, np.ones((S.shape[1], 1))])
-    b_ub = -S[index]
-    A_eq = np.hstack([np.ones((1, k_count)), np.zeros((1, 1))])
-    bounds = [(0.0, None)] * k_count + [(None, 1.0)]
-    result = linprog(
-        cost, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=bounds, method="highs"
-    )
-    if result.status != 0 or result.x is None:
+    gain = S[others] - S[index][None, :]
+    table = solve_games(gain[None, :, :], -gain[None, :, :])
+    if table.row.shape[0] == 0:
         return None
-    weights = np.clip(result.x[:k_count], 0.0, None)
+    weights = np.clip(table.row[0], 0.0, None)
     if weights.sum() <= 0:
         return None
     weights = weights / weights.sum()
@@ -161,8 +153,8 @@ def strictly_dominated(
 
     A row ``i`` is strictly dominated when some mixed strategy of the row player earns strictly
     more than ``i`` against every column; likewise for columns with ``B``. Domination by mixed
-    strategies is decided by a small linear program (``scipy.optimize.linprog``); see
-    Osborne and Rubinstein (1994), section 4.2. No strategy is removed: this is one round of
+    strategies is decided by a small linear program, solved as the zero-sum game it is
+    (:func:`_dominating_mix`); see Osborne and Rubinstein (1994), section 4.2. No strategy is removed: this is one round of
     checking in the full game (see :func:`iterated_elimination` for repeated rounds).
 
     Parameters

@@ -1,0 +1,66 @@
+"""A regime map's key fits its figure and never reads the same for two regimes.
+
+tariff-ladder's game types over (Delta, phi) have a dozen regimes, several sharing a short name
+(two kinds of Called Bluff, say). The key is checked through the matplotlib objects after
+drawing: every entry lies inside the figure, no two entries read the same, and the footer
+does not overlap the map's axis label.
+"""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from sim.figures.regime_map import regime_map
+from sim.figures.style import render, style_context
+from sim.scenario import load_scenario
+from sim.sweeps.grid import parse_vary
+from sim.sweeps.run import run_sweep
+
+
+@pytest.fixture(scope="module")
+def crowded_map():
+    scenario = load_scenario("tariff-ladder")
+    axes = [parse_vary("Delta=0.01:2.5:61", scenario), parse_vary("phi=0:100:21", scenario)]
+    result = run_sweep(scenario, axes)
+    part = result.parts["game_type"]
+    assert len([r for r in part.regimes if not r.tie]) >= 10
+    with style_context("paper"):
+        fig = regime_map(result, part, "paper")
+        render(lambda: fig, "svg", style="paper")  # lays the figure out as a report would
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+    return fig, part
+
+
+def test_every_key_entry_lies_inside_the_figure(crowded_map) -> None:
+    fig, _ = crowded_map
+    renderer = fig.canvas.get_renderer()
+    (key,) = [a for a in fig.axes if a.get_label() == "key"]
+    legend = key.get_legend()
+    page = fig.bbox
+    for text in legend.get_texts():
+        box = text.get_window_extent(renderer)
+        assert box.y0 >= page.y0 - 0.5, text.get_text()
+        assert box.y1 <= page.y1 + 0.5, text.get_text()
+        assert box.x1 <= page.x1 + 0.5, text.get_text()
+
+
+def test_no_two_regimes_read_the_same_in_the_key(crowded_map) -> None:
+    fig, part = crowded_map
+    (key,) = [a for a in fig.axes if a.get_label() == "key"]
+    shown = [r for r in part.regimes if not r.tie]
+    texts = [" ".join(t.get_text().split()) for t in key.get_legend().get_texts()][: len(shown)]
+    words = [text.split(": ", 1)[1].rsplit(" (", 1)[0] for text in texts]
+    assert len(set(words)) == len(words)
+
+
+def test_the_footer_does_not_overlap_the_axis_label(crowded_map) -> None:
+    fig, _ = crowded_map
+    renderer = fig.canvas.get_renderer()
+    (ax,) = [a for a in fig.axes if a.get_label() == "map"]
+    footer = fig._supxlabel  # the fixed parameters and the model's status
+    assert footer is not None
+    assert not footer.get_window_extent(renderer).overlaps(
+        ax.xaxis.label.get_window_extent(renderer)
+    )
