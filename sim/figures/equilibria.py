@@ -17,7 +17,8 @@ from sim.words.nash import equilibrium_label, is_pure
 
 
 def _branch_facts(part: AnalysisSweep) -> tuple[list[str], list[bool], np.ndarray]:
-    """Label, purity and tie-only flag of each branch (all records of a branch share supports)."""
+    """Label, purity and tie-only flag of each branch (all records of a branch share supports):
+    tie-only when every record lies at a point of a tie regime, exactly on a boundary."""
     from sim.analyses.nash import decode_support
 
     items = part.items
@@ -32,8 +33,16 @@ def _branch_facts(part: AnalysisSweep) -> tuple[list[str], list[bool], np.ndarra
         pair = decode_support(int(items.code[first[b]]), n)
         labels.append(equilibrium_label(pair, players[0].strategies, players[1].strategies))
         pure.append(is_pure(pair))
+    # A tie point lies exactly on a boundary (a tie regime) or is an isolated tie inside a
+    # regime (its label is not the regime's); a degenerate game that has its regime's label (a
+    # game tree's table, where plans that differ only off the path pay the same) is not one.
+    index = {label: k for k, label in enumerate(part.labels)}
+    regime_label = np.array([index.get(r.label, -1) for r in part.regimes] + [-1])
+    tie_regime = np.array([r.tie for r in part.regimes] + [False], dtype=bool)
+    regime = np.where(part.regime_id >= 0, part.regime_id, -1)
+    on_boundary = part.tie & (tie_regime[regime] | (regime_label[regime] != part.label_id))
     regular = np.zeros(n_branches, dtype=bool)
-    regular[items.branch[~part.tie[items.point]]] = True
+    regular[items.branch[~on_boundary[items.point]]] = True
     return labels, pure, ~regular
 
 
@@ -105,5 +114,7 @@ def equilibrium_lines(part: AnalysisSweep) -> LinePlot:
         columns=tuple(columns),
         legend_title="Equilibria (one line per equilibrium branch; dashed = mixed)",
         legend=legend,
-        tie_entry="extra equilibrium exactly at a boundary (tie)" if tie_only.any() else None,
+        tie_entry="extra equilibrium only at a tie (a boundary or a single value)"
+        if tie_only.any()
+        else None,
     )

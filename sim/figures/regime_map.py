@@ -79,15 +79,11 @@ def regime_map(
 
     fig_w, fig_h = 14 * scale, 8.2 * scale
     ratios = (1.35, 1.0)
-    # the key's entries, in words where they fit the map's height, else by name; a key that
-    # still does not fit makes the figure taller rather than running off its bottom
+    # the key's entries: in words, or by name where the words do not fit (see below)
     small = len(shown) + 2 > 6
     legend_size = font_size("small" if small else rc["legend.fontsize"])
     entry_w = fig_w * PT * ratios[1] / sum(ratios) - (2.0 + 0.8 + 1.5) * legend_size - 12
-    room = fig_h * PT - 14 * font_size(rc["font.size"])  # titles, axis labels and the footer
-    entries = _key_entries(part, shown, entry_w, legend_size, room)
-    needed = _key_height(entries, legend_size) + 14 * font_size(rc["font.size"])
-    fig_h = max(fig_h, needed / PT)
+    entries, named = _key_entries(part, shown, entry_w, legend_size)
     fig = Figure(figsize=(fig_w, fig_h), layout=layout_engine())
     gs = fig.add_gridspec(1, 2, width_ratios=ratios)
     ax = fig.add_subplot(gs[0, 0])
@@ -220,6 +216,22 @@ def regime_map(
 
     # ---- measure once, then place what depends on the map's size -----------------------
     layout(fig)
+    # a key that runs off the figure's bottom reads by name, and if it still does, the figure
+    # grows rather than cutting it off
+    if _key_overflow(fig, key, leg) > 0 and named != entries:
+        for text, entry in zip(leg.get_texts(), named, strict=False):
+            text.set_text(entry)
+        layout(fig)
+    overflow = _key_overflow(fig, key, leg)
+    if overflow > 0:
+        # the squashed layout's panel is shorter than it will be, so grow, then take back the
+        # slack the taller panel leaves
+        fig.set_size_inches(fig_w, fig_h + overflow / PT)
+        layout(fig)
+        slack = -_key_overflow(fig, key, leg) - legend_size
+        if slack > 0:
+            fig.set_size_inches(fig_w, fig.get_figheight() - slack / PT)
+            layout(fig)
     w_pt, h_pt = axes_size_pt(fig, ax)
     ax.set_xlabel(axis_label(px, 0.97 * w_pt, label_size))
     ax.set_ylabel(axis_label(py, 0.92 * h_pt, label_size))
@@ -445,34 +457,29 @@ def map_markers(
     return out
 
 
-#: Lines that the key's other entries (ties, between grid points, boundary) and its title take.
-_KEY_EXTRA_LINES = 9
-
-
 def _key_entries(
-    part: AnalysisSweep, shown: list[Any], width: float, size: float, room: float
-) -> list[str]:
-    """Each shown regime's key entry: ``"N: what it means (share)"`` wrapped to ``width``, or,
-    where those do not fit in ``room`` points, ``"N: its short name (share)"`` for every regime
-    whose short name no other shares."""
+    part: AnalysisSweep, shown: list[Any], width: float, size: float
+) -> tuple[list[str], list[str]]:
+    """Each shown regime's key entry in words, ``"N: what it means (share)"``, and by name,
+    ``"N: its short name (share)"`` (a name that two regimes share keeps its words, so that no
+    two read the same); both wrapped to ``width`` points."""
     full = [
         wrap_to(f"{r.index}: {part.describe(r.label)} ({share(r.share)})", width, size)
         for r in shown
     ]
-    if _key_height(full, size) <= room:
-        return full
     names = [part.analysis.words.short(r.label, part.info) for r in shown]
-    # two regimes never read the same: a name that two share keeps its words
-    return [
+    named = [
         entry
         if names.count(name) > 1
         else wrap_to(f"{r.index}: {name} ({share(r.share)})", width, size)
         for r, name, entry in zip(shown, names, full, strict=True)
     ]
+    return full, named
 
 
-def _key_height(entries: list[str], size: float) -> float:
-    """Points the key takes: its entries' lines at 1.2 lines per size, 0.9 between entries,
-    and room for the other entries and the title."""
-    lines = sum(entry.count("\n") + 1 for entry in entries) + _KEY_EXTRA_LINES
-    return size * (1.2 * lines + 0.9 * (len(entries) + 4))
+def _key_overflow(fig: Figure, key: Axes, legend: Any) -> float:
+    """Points by which the laid-out key is taller than its panel (0 or less: it fits). The
+    layout keeps a taller key on the figure by squashing the map, so this is what to add."""
+    renderer = fig._get_renderer()  # type: ignore[attr-defined]
+    height = legend.get_window_extent(renderer).height - key.get_window_extent(renderer).height
+    return float(height) / fig.dpi * PT

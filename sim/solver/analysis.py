@@ -154,8 +154,9 @@ def strictly_dominated(
     A row ``i`` is strictly dominated when some mixed strategy of the row player earns strictly
     more than ``i`` against every column; likewise for columns with ``B``. Domination by mixed
     strategies is decided by a small linear program, solved as the zero-sum game it is
-    (:func:`_dominating_mix`); see Osborne and Rubinstein (1994), section 4.2. No strategy is removed: this is one round of
-    checking in the full game (see :func:`iterated_elimination` for repeated rounds).
+    (:func:`_dominating_mix`); see Osborne and Rubinstein (1994), section 4.2. No strategy is
+    removed: this is one round of checking in the full game (see :func:`iterated_elimination`
+    for repeated rounds).
 
     Parameters
     ----------
