@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim.commands.solve import solve
 from sim.words.numbers import number
@@ -429,3 +431,17 @@ def test_sweep_regimes_and_boundaries_are_true(ref: str, vary: str) -> None:
         assert before != after, (ref, boundary.value)
         assert describe_signature(before, rows, cols) == part.describe(boundary.before)
         assert describe_signature(after, rows, cols) == part.describe(boundary.after)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
+def test_a_probability_reads_as_0_or_100_percent_only_when_it_is(p: float) -> None:
+    """A mixed equilibrium born from a pure one can put 1e-8 on a strategy: its words must not
+    call the strategy pure ("0%", "100%") unless the probability is (within rounding) 0 or 1."""
+    from sim.words.numbers import probability
+
+    text = probability(p)
+    if text in ("0%", "100%"):
+        assert min(p, 1 - p) <= 1e-12
+    if 1e-12 < p < 1 - 1e-12:
+        assert text not in ("0%", "100%")

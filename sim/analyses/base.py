@@ -394,6 +394,14 @@ class Analysis(ABC):
         """What continuous value ``key`` means (for the data dictionary of the tidy files)."""
         return key.replace("_", " ")
 
+    def value_legend(self, key: str, info: Scenario) -> str:
+        """How a figure's legend names continuous value ``key`` (default: its meaning); an
+        analysis can name the sides here, which the data dictionary cannot."""
+        return self.value_meaning(key)
+
+    #: The y-axis label of the default figure's panel of continuous values (None: no label).
+    values_axis: str | None = None
+
     def line_plot(self, part: AnalysisSweep) -> LinePlot:
         """What a 1-D figure of this analysis draws (default: each continuous value)."""
         from sim.figures.lines import value_lines

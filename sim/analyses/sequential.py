@@ -437,6 +437,16 @@ class SequentialAnalysis(Analysis):
         side = "first" if key.endswith("row") else "second"
         return f"{side} side's payoff in the subgame-perfect equilibrium"
 
+    def value_legend(self, key: str, info: Scenario) -> str:
+        """``"the United States' payoff in the subgame-perfect equilibrium"``: by name, since
+        "first side" could be read as the side that moves first."""
+        from sim.words.phrases import possessive
+
+        player = info.players[0 if key.endswith("row") else 1]
+        return f"{possessive(player.name)} payoff in the subgame-perfect equilibrium"
+
+    values_axis = "payoff"
+
     def preferred_chunk(self, m: int, n: int) -> int:
         """Backward induction is columnar over the stack: large chunks."""
         return 4096

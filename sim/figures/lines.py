@@ -320,12 +320,18 @@ def value_lines(part: AnalysisSweep) -> LinePlot:
     series = tuple(
         Series((part.name, key), x, part.values[key], phase=k) for k, key in enumerate(keys)
     )
-    panel = Panel(key=f"values:{part.name}", title=part.analysis.title, ylabel=None, series=series)
+    panel = Panel(
+        key=f"values:{part.name}",
+        title=part.analysis.title,
+        ylabel=part.analysis.values_axis,
+        series=series,
+    )
     return LinePlot(
         what=part.analysis.title.lower(),
         columns=((panel,),),
         legend_title=part.analysis.title,
         legend=tuple(
-            LegendEntry((part.name, key), part.analysis.value_meaning(key)) for key in keys
+            LegendEntry((part.name, key), part.analysis.value_legend(key, part.info))
+            for key in keys
         ),
     )

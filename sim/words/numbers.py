@@ -124,8 +124,17 @@ def probability(p: float) -> str:
     --------
     >>> probability(0.5), probability(1 / 12), probability(0.123456), probability(-1e-12)
     ('1/2 (50%)', '1/12 (8.3%)', '12.3%', '0%')
+    >>> probability(2e-8), probability(1 - 2e-8)
+    ('under 0.1%', 'over 99.9%')
+
+    A probability that is not 0 or 1 never reads as "0%" or "100%", which would call a mixed
+    strategy pure.
     """
     p = float(p)
+    if 1e-12 < p < 0.0005:
+        return "under 0.1%"
+    if 0.9995 < p < 1 - 1e-12:
+        return "over 99.9%"
     percent_value = round(100 * p, 1) + 0.0  # + 0.0: a rounding error below zero is not "-0%"
     text = f"{percent_value:.1f}".rstrip("0").rstrip(".") + "%"
     fraction = Fraction(p).limit_denominator(SIMPLE_DENOMINATOR)
