@@ -10,11 +10,22 @@ Main entry points
 - :func:`sim.solver.solve_games` does the same for a stack of games (one sweep, one call).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("tradegame")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """``sim.__version__``, read from the installed metadata when first asked for.
+
+    Lazy (PEP 562) so that importing the package costs nothing: the console script starts by
+    importing it, and a Ctrl-C in that time could not yet be answered with one line.
+    """
+    if name != "__version__":
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tradegame")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+unknown"

@@ -193,7 +193,7 @@ def test_continuum_components_and_maximal_nash_subsets():
 
 
 def test_gambit_e04_kreps_wilson_by_hand():
-    # /work/shared/gambit-games/e04.nfg (Kreps-Wilson 1985, normal form), payoffs read inline.
+    # tests/data/gambit-games/e04.nfg (Kreps-Wilson 1985, normal form), payoffs read inline.
     # Row 2 is strictly dominated by row 1. Against r1 the column player is indifferent; r1
     # stays a best response while 0 >= -2 y1 + 3 y2, i.e. y2 <= 2/5: a segment from (1, 0) to
     # (3/5, 2/5). (r3, c2) is a strict equilibrium. Mixing r1 and r3 needs y2 = 2/5 and then
@@ -212,7 +212,7 @@ def test_gambit_e04_kreps_wilson_by_hand():
 
 
 # von Stengel (1999), "New maximal numbers of equilibria in bimatrix games", 6x6 with 75
-# equilibria (/work/shared/gambit-games/dcg_vonstengel1999_6x6_game_with_75_eq.nfg). Its
+# equilibria (tests/data/gambit-games/dcg_vonstengel1999_6x6_game_with_75_eq.nfg). Its
 # systems have condition numbers up to 2e7 and relative determinants down to 1e-18: a
 # determinant-based singularity test loses two equilibria here.
 VS75_A = [

@@ -1,7 +1,7 @@
 """Our default solver against Gambit's exact enummixed and the exact reference, on 44 games.
 
-For every two-player game of Gambit's catalog (``../shared/gambit-games`` from the repository
-root; tests skip when the folder is absent): the set of extreme equilibria found by
+For every two-player game of Gambit's catalog (``tests/data/gambit-games``, with its source
+and licence in the folder's README): the set of extreme equilibria found by
 :func:`sim.solver.solve_game` equals Gambit's rational ``enummixed`` result (computed here with
 pygambit, duplicates removed) and equals :mod:`tests.reference`'s exact vertex enumeration,
 within 1e-6. The reference, run on Gambit's exact rational payoffs, must equal Gambit's result
@@ -26,7 +26,7 @@ from sim.nfg import read_nfg
 from sim.solver import GameSolution, solve_game
 from tests.reference import extreme_equilibria, is_degenerate
 
-GAMBIT_GAMES = Path(__file__).resolve().parents[1].parent / "shared" / "gambit-games"
+GAMBIT_GAMES = Path(__file__).resolve().parent / "data" / "gambit-games"
 CATALOG = sorted(GAMBIT_GAMES.glob("*.nfg")) if GAMBIT_GAMES.is_dir() else []
 NO_CATALOG = f"Gambit's game catalog is not available at {GAMBIT_GAMES}"
 

@@ -24,7 +24,7 @@ from tests.reference import extreme_equilibria, is_degenerate
 
 nashpy = pytest.importorskip("nashpy")
 
-GAMBIT_GAMES = Path(__file__).resolve().parents[1].parent / "shared" / "gambit-games"
+GAMBIT_GAMES = Path(__file__).resolve().parent / "data" / "gambit-games"
 CATALOG = sorted(GAMBIT_GAMES.glob("*.nfg")) if GAMBIT_GAMES.is_dir() else []
 NO_CATALOG = f"Gambit's game catalog is not available at {GAMBIT_GAMES}"
 

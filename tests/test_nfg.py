@@ -18,7 +18,7 @@ import pytest
 from sim.errors import InputFileError, ScenarioError
 from sim.nfg import NfgGame, parse_nfg, read_nfg
 
-GAMBIT_GAMES = Path(__file__).resolve().parents[1].parent / "shared" / "gambit-games"
+GAMBIT_GAMES = Path(__file__).resolve().parent / "data" / "gambit-games"
 CATALOG = sorted(GAMBIT_GAMES.glob("*.nfg")) if GAMBIT_GAMES.is_dir() else []
 NO_CATALOG = f"Gambit's game catalog is not available at {GAMBIT_GAMES}"
 

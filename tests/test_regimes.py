@@ -117,8 +117,10 @@ def test_refine_segments_reaches_xtol() -> None:
 
 def test_merge_turns_a_tie_sliver_into_one_boundary() -> None:
     crossings = [Crossing(0.5 - 1e-10, A, TIE), Crossing(0.5 + 1e-10, TIE, C)]
-    merged = merge_crossings(crossings, merge_tol=1e-6)
-    assert merged == [Crossing(0.5, A, C)]
+    (merged,) = merge_crossings(crossings, merge_tol=1e-6)
+    assert (merged.value, merged.before, merged.after, merged.tie) == (0.5, A, C, None)
+    # the sliver it stands for: half its width either side, for the late snap
+    assert merged.spread == pytest.approx(1e-10, rel=1e-6)
 
 
 def test_merge_drops_an_isolated_tie_inside_a_regime() -> None:

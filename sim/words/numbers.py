@@ -131,12 +131,12 @@ def probability(p: float) -> str:
     strategy pure.
     """
     p = float(p)
-    if 1e-12 < p < 0.0005:
-        return "under 0.1%"
-    if 0.9995 < p < 1 - 1e-12:
-        return "over 99.9%"
     percent_value = round(100 * p, 1) + 0.0  # + 0.0: a rounding error below zero is not "-0%"
     text = f"{percent_value:.1f}".rstrip("0").rstrip(".") + "%"
+    if text == "0%" and p > 1e-12:
+        return "under 0.1%"
+    if text == "100%" and p < 1 - 1e-12:
+        return "over 99.9%"
     fraction = Fraction(p).limit_denominator(SIMPLE_DENOMINATOR)
     if 0 < fraction < 1 and abs(float(fraction) - p) < 1e-9:
         return f"{fraction.numerator}/{fraction.denominator} ({text})"
