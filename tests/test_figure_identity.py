@@ -103,3 +103,16 @@ def test_one_style_per_outcome_across_a_reports_figures(ref: str) -> None:
         assert len(fill) == 1, (ref, words, fill)
     pairs = [next(iter(s))[:2] for s in line_styles.values()]
     assert len(pairs) == len(set(pairs)), "two outcomes share a colour and a marker"
+
+
+def test_figures_drawn_in_workers_are_the_bytes_drawn_here() -> None:
+    """The report's figures drawn in forked workers equal, byte for byte, those drawn one
+    after the other in this process: the styles are numbered before drawing."""
+    from sim.documents.content import build_report
+    from sim.documents.layout import sweep_figures
+    from sim.scenario import load_scenario
+
+    report = build_report(load_scenario("truce-bargaining"))
+    here = sweep_figures(report, jobs=1)
+    assert len(here) > 1
+    assert sweep_figures(report, jobs=2) == here

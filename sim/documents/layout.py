@@ -71,11 +71,12 @@ def figure_makers(
     """What draws each analysis' figure of each sweep, in the report's order.
 
     One :class:`~sim.figures.identity.Identities` serves every figure of the report, so that an
-    outcome keeps one colour, marker and line style throughout; identities are assigned as
-    the figures are drawn, so call the makers in the order given. ``only`` limits the figures
-    to these sweep numbers (the short handout draws one, of the first analysis only).
+    outcome keeps one colour, marker and line style throughout; every figure's outcomes are
+    numbered in it before any is drawn (:func:`sim.figures.register_figure`), so the makers
+    can be called in any order, in any process. ``only`` limits the figures to these sweep
+    numbers (the short handout draws one, of the first analysis only).
     """
-    from sim.figures import Identities, sweep_figure
+    from sim.figures import Identities, register_figure, sweep_figure
     from sim.sweeps.sample import figure_view
 
     identities = Identities()
@@ -87,6 +88,7 @@ def figure_makers(
         view = figure_view(section.result)
         parts = section.parts[:1] if only is not None else section.parts
         for part in parts:
+            register_figure(view, part.analysis, identities)
             makers.append(
                 (
                     (section.number, part.analysis),
@@ -103,15 +105,21 @@ def figure_makers(
 
 
 def sweep_figures(
-    report: Report, *, only: Sequence[int] | None = None, style: str = "paper"
+    report: Report,
+    *,
+    only: Sequence[int] | None = None,
+    style: str = "paper",
+    jobs: int | None = None,
 ) -> dict[FigureKey, bytes]:
-    """Each analysis' figure of each sweep as SVG bytes, drawn once (:func:`figure_makers`)."""
-    from sim.figures.style import render
+    """Each analysis' figure of each sweep as SVG bytes, drawn once (:func:`figure_makers`).
 
-    return {
-        key: render(draw, "svg", style=style)
-        for key, draw in figure_makers(report, only=only, style=style)
-    }
+    With several figures and CPUs the figures are drawn in ``jobs`` forked worker processes
+    (default: the CPUs this process may use, at most one per figure); each figure's bytes are
+    the same wherever it is drawn (fixed SVG ids, styles numbered before drawing).
+    """
+    from sim.documents.figure_pool import draw_all
+
+    return draw_all(figure_makers(report, only=only, style=style), style, jobs)
 
 
 def short_handout_sweep(report: Report) -> SweepSection | None:

@@ -42,6 +42,19 @@ def sweep_figure(
         return regime_map(result, part, style, identities)
 
 
+def register_figure(result: SweepResult, part_name: str, identities: Identities) -> None:
+    """Number what the figure of analysis ``part_name`` over ``result`` shows in ``identities``
+    (regimes and lines, in the figure's order) without drawing it, so that a report's figures
+    drawn in any order, or in other processes, share one style per outcome."""
+    from sim.figures.lines import register_line_plot
+
+    part = result.part(part_name)
+    if len(result.axes) == 1:
+        register_line_plot(identities, part, part.analysis.line_plot(part))
+    else:
+        identities.add_regions((r.index, r.label) for r in part.regimes if not r.tie)
+
+
 def render_figure(
     result: SweepResult,
     fmt: str = "svg",
@@ -60,4 +73,4 @@ def render_figure(
     )
 
 
-__all__ = ["Identities", "render_figure", "sweep_figure"]
+__all__ = ["Identities", "register_figure", "render_figure", "sweep_figure"]

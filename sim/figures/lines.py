@@ -56,7 +56,7 @@ def line_figure(
     legend_title_size = font_size(rc["legend.title_fontsize"])
     fig_w = 14 * scale  # inches
     text_w = fig_w * PT - 24  # room for a line of text across the figure, points
-    identities.add_regions((r.index, r.label) for r in part.regimes)
+    register_line_plot(identities, part, plot)
     at_value: dict[float, list[str]] = {}
     for name, vals in markers_on(result, [axis.name]):
         at_value.setdefault(vals[axis.name], []).append(name)
@@ -309,6 +309,24 @@ def line_figure(
     width, height = fig.get_size_inches()
     fig.set_size_inches(width, height + extra_h / PT)
     return fig
+
+
+def register_line_plot(identities: Identities, part: AnalysisSweep, plot: LinePlot) -> None:
+    """Number every regime and line identity of ``plot`` in the registry, in plot order.
+
+    Registered before anything is drawn, the styles do not depend on the order in which a
+    report's figures are drawn, so the figures can be drawn in separate processes.
+    """
+    identities.add_regions((r.index, r.label) for r in part.regimes)
+    ordered = [
+        series.identity
+        for column in plot.columns
+        for panel in column
+        for series in panel.series
+        if not series.tie
+    ]
+    ordered += [entry.identity for entry in plot.legend]
+    identities.add_lines(enumerate(ordered))
 
 
 def value_lines(part: AnalysisSweep) -> LinePlot:
