@@ -135,3 +135,84 @@ def test_at_the_geneva_tariff_the_model_does_not_reproduce_the_may_curbs() -> No
     assert (ease, resume) in pure
     against_slowly = [A[i][slowly] for i in (ease, maintain, tighten)]
     assert max(against_slowly) == A[maintain][slowly] > A[tighten][slowly]
+
+
+# --- which-equilibrium.md (explanation and classroom): Geneva's 30 % against Busan's 20 % --------
+
+
+@pytest.mark.parametrize(
+    ("tariff", "selected", "products", "bound"),
+    [
+        ("0.3", "Maintain / License slowly", (Fraction(5, 2), Fraction(7, 2)), Fraction(7, 19)),
+        ("0.2", "Ease / Resume", (Fraction(15, 4), Fraction(7, 4)), Fraction(21, 43)),
+    ],
+)
+def test_risk_dominance_and_the_mediator_bound_at_geneva_and_busan(
+    tariff: str, selected: str, products: tuple[Fraction, Fraction], bound: Fraction
+) -> None:
+    """ "at the Geneva/London tariff (30 %) ... slow licensing"; "at the Busan tariff (20 %) ...
+    risk dominance and noisy play pick the deal"; "up to 7/19 (36.8%)" at 30 % and "21/43
+    (48.8 %)" at 20 %."""
+    point: Any = solve(
+        "tariff-path-2025", set_values=[f"t_us={tariff}"], analyses=["selection"]
+    ).results["selection"]
+    names = point.equilibrium_names
+    assert names[point.risk.dominant] == selected
+    assert names[point.qre.limit_index] == selected
+    (comparison,) = point.risk.comparisons
+    assert (comparison.nash_product_first, comparison.nash_product_second) == products
+    assert point.correlated.outcome.max_probability == pytest.approx(float(bound), abs=1e-12)
+
+
+# --- tariff-ladder.md: the steps of 2 and 9 April with and without the face cost -------------
+
+
+@pytest.mark.parametrize(
+    ("step", "phi", "expected"),
+    [
+        ("0.34", "40", "Escalate / Escalate"),
+        ("0.84", "40", "Escalate / Escalate"),
+        ("0.34", "0", "Escalate / Hold"),
+        ("0.84", "0", "Hold / Hold"),
+    ],
+)
+def test_the_face_cost_is_what_makes_both_sides_match_the_april_steps(
+    step: str, phi: str, expected: str
+) -> None:
+    """ "at phi = 40 ... matching (Escalate / Escalate) the only equilibrium at the Apr 2 and
+    Apr 9 steps (Delta 0.34, 0.84; at phi = 0 these give Escalate / Hold and Hold / Hold)"."""
+    _, _, profiles = equilibria("tariff-ladder", f"Delta={step}", f"phi={phi}")
+    names = ("Hold", "Escalate")
+    (only,) = profiles
+    assert all(v in (0, 1) for v in only[0] + only[1])
+    assert f"{names[only[0].index(1)]} / {names[only[1].index(1)]}" == expected
+
+
+# --- truces-as-repeated-games.md and repeated-truces.md (classroom) ----------------------------
+
+
+def test_one_period_of_punishment_asks_for_more_patience_than_grim_trigger() -> None:
+    """ "one period of punishment needs a discount of at least 1/5, against grim trigger's 1/6,
+    while tit-for-tat needs the same 1/6"."""
+    point: Any = solve("truce-repeated", analyses=["repeated"]).results["repeated"]
+    strategies = point.to_json()["strategies"]
+    assert strategies["grim"]["critical_discount_exact"] == "1/6"
+    assert strategies["tit_for_tat"]["critical_discount_exact"] == "1/6"
+    assert Fraction(strategies["punish_1"]["critical_discount"]).limit_denominator(100) == Fraction(
+        1, 5
+    )
+
+
+def test_busan_is_a_knife_edge_for_the_truce() -> None:
+    """ "Busan's 20 % is a knife-edge ... The deal holds for renewal chances down to 17.4 % ... At
+    19 %, grim trigger cannot sustain it at any discount"."""
+    at: Any = solve(
+        "truce-repeated", set_values=["t_us=0.2", "period_days=365"], analyses=["repeated"]
+    ).results["repeated"]
+    grim = at.to_json()["strategies"]["grim"]
+    assert grim["holds"]
+    assert grim["min_renewal"] == pytest.approx(0.174, abs=5e-4)
+    below: Any = solve("truce-repeated", set_values=["t_us=0.19"], analyses=["repeated"]).results[
+        "repeated"
+    ]
+    assert not below.to_json()["strategies"]["grim"]["holds"]
