@@ -62,21 +62,15 @@ def _unmatched(
 
 def _gambit_exact(path: Path) -> tuple[set[ExactProfile], Any, Any]:
     """Gambit's exact extreme equilibria (enummixed, rational, duplicates removed) and payoffs."""
-    pygambit = pytest.importorskip(
-        "pygambit", reason='pygambit is not installed: pip install -e ".[gambit]"'
-    )
-    game = pygambit.read_nfg(str(path))
-    players = list(game.players)
-    assert len(players) == 2
-    result = pygambit.nash.enummixed_solve(game, rational=True)
-    equilibria = {
-        (
-            tuple(Fraction(profile[s]) for s in players[0].strategies),
-            tuple(Fraction(profile[s]) for s in players[1].strategies),
-        )
-        for profile in result.equilibria
-    }
-    A, B = game.to_arrays()
+    from tests import gambit_api  # skips this test when pygambit is not installed
+
+    game = gambit_api.read_nfg(path)
+    assert len(gambit_api.player_labels(game)) == 2
+    equilibria: set[ExactProfile] = set()
+    for profile in gambit_api.enummixed_equilibria(game, rational=True):
+        row, col = gambit_api.profile_fractions(profile)
+        equilibria.add((row, col))
+    A, B = gambit_api.payoff_arrays(game)
     return equilibria, A, B
 
 

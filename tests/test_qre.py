@@ -11,23 +11,15 @@ from sim.games.qre import logit_branch, logit_qre
 from sim.games.selection import risk_dominance
 from sim.games.selection_base import GameOptionError
 from sim.solver import solve_game
-
-gbt = pytest.importorskip(
-    "pygambit",
-    reason='pygambit (the Gambit reference) is not installed: pip install -e ".[gambit]"',
-)
+from tests import gambit_api  # skips this module when pygambit is not installed
 
 LAMBDAS = [0.2, 1.0, 3.0]
 
 
 def gambit_qre(A: np.ndarray, B: np.ndarray, lams: list[float]) -> list[list[list[float]]]:
     """Gambit's logit QRE on its principal branch at each lambda, as [[row], [col]]."""
-    game = gbt.Game.from_arrays(A.astype(int), B.astype(int))
-    answers = gbt.qre.logit_solve_lambda(game, lam=lams)
-    return [
-        [[float(answer.profile[s]) for s in player.strategies] for player in game.players]
-        for answer in answers
-    ]
+    game = gambit_api.strategic_game(A.astype(int), B.astype(int))
+    return [gambit_api.profile_floats(p) for p in gambit_api.logit_qre_profiles(game, lams)]
 
 
 def random_games(size: int, count: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sim.games.trees import Chance, Decision, GameTree, Leaf, Node
 from sim.games.trees_solve import solve_tree
 from sim.games.trees_strategic import strategic_form, strategic_nash
-
-if TYPE_CHECKING:
-    import pygambit
-
-gbt = pytest.importorskip(
-    "pygambit",
-    reason='pygambit (the Gambit reference) is not installed: pip install -e ".[gambit]"',
-)
+from tests import gambit_api  # skips this module when pygambit is not installed
+from tests.gambit_api import NodePath
 
 
 def entry_game() -> GameTree:
@@ -60,36 +52,37 @@ def tie_game() -> GameTree:
     )
 
 
-def to_gambit(tree: GameTree) -> pygambit.Game:
+def to_gambit(tree: GameTree) -> gambit_api.Game:
     """The same tree built node by node in Gambit."""
     return gambit_with_infosets(tree)[0]
 
 
-def gambit_with_infosets(tree: GameTree) -> tuple[pygambit.Game, dict[str, pygambit.Infoset]]:
-    """The tree in Gambit and Gambit's information set for each of ours."""
-    game = gbt.Game.new_tree(players=list(tree.players))
+def gambit_with_infosets(tree: GameTree) -> tuple[gambit_api.Game, dict[str, NodePath]]:
+    """The tree in Gambit and, for each of our information sets, its first member in Gambit
+    (named by its path of action labels from the root)."""
+    game = gambit_api.extensive_game(tree.players)
     s = tree.structure
-    where = {tree.root: game.root}
-    first_member: dict[str, pygambit.Infoset] = {}
+    where: dict[str, NodePath] = {tree.root: ()}
+    first_member: dict[str, NodePath] = {}
     for name in s.order:
         node = s.node[name]
         here = where[name]
         if isinstance(node, Leaf):
             payoffs = [Fraction(v) if not isinstance(v, float) else v for v in node.payoffs]
-            game.set_outcome(here, game.add_outcome(f"leaf {name}", payoffs))
+            gambit_api.set_payoffs(game, here, payoffs, f"leaf {name}")
             continue
         if isinstance(node, Chance):
-            game.append_move(here, game.players.chance, list(node.actions))
-            game.set_chance_probs(here.infoset, [Fraction(p) for p in node.probabilities])
+            probabilities = [Fraction(p) for p in node.probabilities]
+            gambit_api.append_chance_move(game, here, node.actions, probabilities)
         else:
             info = s.infosets[s.infoset_of[name]].name
             if info in first_member:
-                game.append_infoset(here, first_member[info])
+                gambit_api.join_infoset(game, here, first_member[info])
             else:
-                game.append_move(here, tree.players[node.player], list(node.actions))
-                first_member[info] = here.infoset
+                gambit_api.append_move(game, here, tree.players[node.player], node.actions)
+                first_member[info] = here
         for action, child in zip(node.actions, node.children, strict=True):
-            where[child] = here.children[action]
+            where[child] = (*here, action)
     return game, first_member
 
 
@@ -98,25 +91,25 @@ def gambit_pure_spe(tree: GameTree) -> set[frozenset[tuple[str, str]]]:
     game, by_name = gambit_with_infosets(tree)
     names = list(by_name)
     infosets = [by_name[n] for n in names]
+    actions = [gambit_api.infoset_actions(game, i) for i in infosets]
+    players = [gambit_api.infoset_player(game, i) for i in infosets]
     found: set[frozenset[tuple[str, str]]] = set()
-    for choice in itertools.product(*(range(len(i.actions)) for i in infosets)):
-        actions = [list(i.actions) for i in infosets]
-        profile = game.mixed_behavior_profile(rational=True)
-        for info, a in zip(infosets, choice, strict=True):
-            for b, action in enumerate(info.actions):
-                profile[action] = Fraction(int(a == b))
-        del actions
+    for choice in itertools.product(*(range(len(acts)) for acts in actions)):
+        profile = gambit_api.behavior_profile(game, rational=True)
+        for info, acts, a in zip(infosets, actions, choice, strict=True):
+            gambit_api.set_mixed_action(
+                profile, info, {action: Fraction(int(a == b)) for b, action in enumerate(acts)}
+            )
+        value = gambit_api.node_values(profile)
         ok = True
-        for info, a in zip(infosets, choice, strict=True):
-            (node,) = list(info.members)
-            player = info.player
-            values = [profile.node_value(player, node.children[act.label]) for act in info.actions]
+        for info, acts, player, a in zip(infosets, actions, players, choice, strict=True):
+            (node,) = gambit_api.infoset_members(game, info)
+            values = [value[player, (*node, act)] for act in acts]
             ok = ok and values[a] == max(values)
         if ok:
             found.add(
                 frozenset(
-                    (n, list(infosets[k].actions)[a].label)
-                    for k, (n, a) in enumerate(zip(names, choice, strict=True))
+                    (n, actions[k][a]) for k, (n, a) in enumerate(zip(names, choice, strict=True))
                 )
             )
     return found
@@ -146,7 +139,7 @@ def test_entry_game_two_pure_nash_one_subgame_perfect() -> None:
     }
     assert named == {("Out", "Fight"): False, ("In", "Accommodate"): True}
     # Gambit's strategic form has the same two pure equilibria.
-    gambit = gbt.nash.enumpure_solve(to_gambit(tree)).equilibria
+    gambit = gambit_api.enumpure_equilibria(to_gambit(tree))
     assert len(gambit) == len(pure) == 2
     # Gambit's node values agree that only (In, Accommodate) is subgame-perfect.
     assert gambit_pure_spe(tree) == our_pure_spe(tree)
@@ -154,9 +147,8 @@ def test_entry_game_two_pure_nash_one_subgame_perfect() -> None:
 
 def test_entry_game_logit_limit_is_our_equilibrium() -> None:
     tree = entry_game()
-    (profile,) = gbt.nash.logit_solve(to_gambit(tree)).equilibria
-    game = profile.game
-    payoffs = [float(profile.payoff(p)) for p in game.players]
+    (profile,) = gambit_api.logit_equilibria(to_gambit(tree))
+    payoffs = [float(v) for v in gambit_api.profile_payoffs(profile)]
     (eq,) = solve_tree(tree).equilibria
     assert all(abs(a - float(b)) < 1e-5 for a, b in zip(payoffs, eq.payoffs, strict=True))
 
@@ -226,15 +218,16 @@ def test_random_perfect_information_trees_agree_with_gambit(tree: GameTree) -> N
     # Every subgame-perfect equilibrium is a Nash equilibrium of Gambit's strategic form.
     game, by_name = gambit_with_infosets(tree)
     for eq in solve_tree(tree).equilibria:
-        profile = game.mixed_behavior_profile(rational=True)
+        profile = gambit_api.behavior_profile(game, rational=True)
         for choice in eq.plan:
             if choice.probabilities is None:
                 continue
-            actions = by_name[choice.infoset].actions
-            for action, p in zip(actions, choice.probabilities, strict=True):
-                profile[action] = Fraction(p)
-        assert profile.max_regret() == 0
-        assert [profile.payoff(p) for p in game.players] == list(eq.payoffs)
+            info = by_name[choice.infoset]
+            actions = gambit_api.infoset_actions(game, info)
+            probabilities = zip(actions, choice.probabilities, strict=True)
+            gambit_api.set_mixed_action(profile, info, {a: Fraction(p) for a, p in probabilities})
+        assert gambit_api.max_regret(profile) == 0
+        assert gambit_api.profile_payoffs(profile) == list(eq.payoffs)
 
 
 @st.composite
@@ -259,6 +252,6 @@ def simultaneous_trees(draw: st.DrawFn) -> GameTree:
 @given(simultaneous_trees())
 def test_simultaneous_subgame_logit_limit_among_our_equilibria(tree: GameTree) -> None:
     ours = [tuple(float(v) for v in eq.payoffs) for eq in solve_tree(tree).equilibria]
-    (profile,) = gbt.nash.logit_solve(to_gambit(tree)).equilibria
-    theirs = [float(profile.payoff(p)) for p in profile.game.players]
+    (profile,) = gambit_api.logit_equilibria(to_gambit(tree))
+    theirs = [float(v) for v in gambit_api.profile_payoffs(profile)]
     assert any(max(abs(a - b) for a, b in zip(o, theirs, strict=True)) < 1e-4 for o in ours)

@@ -399,8 +399,10 @@ class Analysis(ABC):
         analysis can name the sides here, which the data dictionary cannot."""
         return self.value_meaning(key)
 
-    #: The y-axis label of the default figure's panel of continuous values (None: no label).
-    values_axis: str | None = None
+    def values_panel(self, part: AnalysisSweep) -> tuple[str, str | None]:
+        """Title and y-axis label of the default figure's panel of continuous values (default:
+        the analysis' title, no axis label)."""
+        return self.title, None
 
     def line_plot(self, part: AnalysisSweep) -> LinePlot:
         """What a 1-D figure of this analysis draws (default: each continuous value)."""

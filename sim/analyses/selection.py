@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from sim.games.qre import QREBranch, QREPoint
     from sim.games.selection import PayoffDominance, RiskDominance
     from sim.scenario import Scenario
+    from sim.sweeps.result import AnalysisSweep
 
 #: Interior starts per side of the basin grid of a sweep (a 2x2 game's basins are exact).
 BASIN_RESOLUTION = 41
@@ -302,6 +303,15 @@ class SelectionAnalysis(Analysis):
     def preferred_chunk(self, m: int, n: int) -> int:
         """Vectorised labels and exact basins: large chunks for 2x2, smaller otherwise."""
         return 4096 if (m, n) == (2, 2) else 512
+
+    def values_panel(self, part: AnalysisSweep) -> tuple[str, str | None]:
+        """Basins (2x2: shares of starting points) or the correlated equilibria's best total."""
+        if "correlated_max_welfare" in part.values:
+            return (
+                "What a shared signal can give both sides together (correlated equilibrium)",
+                "sum of payoffs",
+            )
+        return "Where the replicator dynamics end (basins)", "share of starts"
 
     def value_meaning(self, key: str) -> str:
         """``basin_0_1``: share of starting points whose replicator dynamics reach the outcome

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from sim.games.trees_results import TreeSolution
     from sim.games.trees_strategic import StrategicNash
     from sim.scenario import Scenario
+    from sim.sweeps.result import AnalysisSweep
 
 NumberOrFormula = int | float | str
 
@@ -445,7 +446,9 @@ class SequentialAnalysis(Analysis):
         player = info.players[0 if key.endswith("row") else 1]
         return f"{possessive(player.name)} payoff in the subgame-perfect equilibrium"
 
-    values_axis = "payoff"
+    def values_panel(self, part: AnalysisSweep) -> tuple[str, str | None]:
+        """Each side's payoff on the subgame-perfect path."""
+        return self.title, "payoff"
 
     def preferred_chunk(self, m: int, n: int) -> int:
         """Backward induction is columnar over the stack: large chunks."""

@@ -338,12 +338,8 @@ def value_lines(part: AnalysisSweep) -> LinePlot:
     series = tuple(
         Series((part.name, key), x, part.values[key], phase=k) for k, key in enumerate(keys)
     )
-    panel = Panel(
-        key=f"values:{part.name}",
-        title=part.analysis.title,
-        ylabel=part.analysis.values_axis,
-        series=series,
-    )
+    title, ylabel = part.analysis.values_panel(part)
+    panel = Panel(key=f"values:{part.name}", title=title, ylabel=ylabel, series=series)
     return LinePlot(
         what=part.analysis.title.lower(),
         columns=((panel,),),
