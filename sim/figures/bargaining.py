@@ -128,6 +128,21 @@ def feasible_set_figure(point: Any) -> Figure:
             )
     xs, ys = zip(*frontier, strict=True)
     ax.plot(xs, ys, color="black", linewidth=2, zorder=3, label="Pareto frontier")
+    if r.kind != "hull" and point.deal_cell is not None:
+        # the deal as the game pays it, before any side payment moves it along the line
+        i, j = point.deal_cell
+        k = i * len(point.strategies[1]) + j
+        deal = (float(point.outcomes[0][k]), float(point.outcomes[1][k]))
+        ax.scatter(
+            [deal[0]],
+            [deal[1]],
+            color="0.35",
+            marker="s",
+            s=50,
+            zorder=4,
+            label=f"the deal with no side payment ({point.strategies[0][i]} / "
+            f"{point.strategies[1][j]})",
+        )
     d = (float(r.disagreement[0]), float(r.disagreement[1]))
     ax.scatter([d[0]], [d[1]], color="black", marker="X", s=90, zorder=5, label="threat point")
     seen: dict[tuple[float, float], int] = {}
@@ -151,7 +166,14 @@ def feasible_set_figure(point: Any) -> Figure:
         )
     ax.set_xlabel(f"{names[0]}: payoff", usetex=False)
     ax.set_ylabel(f"{names[1]}: payoff", usetex=False)
+    ax.set_title(
+        "What each side can get: the frontier, the threat point and the bargaining solutions",
+        loc="left",
+    )
     ax.grid(True, alpha=0.3)
     ax.margins(0.15)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize="small")
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2, fontsize="small")
+    for handle in legend.legend_handles:  # outlines drawn larger on the plot, one size here
+        if handle is not None and hasattr(handle, "set_sizes"):
+            handle.set_sizes([60])
     return fig
