@@ -176,7 +176,9 @@ def gambit_loop() -> Callable[[Games], object] | None:
         return None
     import pygambit as gbt
 
-    return lambda g: gbt.nash.enummixed_solve(gbt.Game.from_arrays(g[0], g[1]), rational=False)
+    # pygambit 17 moved from_arrays to StrategicGame; 16.x has it on Game
+    game_class = getattr(gbt, "StrategicGame", gbt.Game)
+    return lambda g: gbt.nash.enummixed_solve(game_class.from_arrays(g[0], g[1]), rational=False)
 
 
 # --------------------------------------------------------------------------------------
