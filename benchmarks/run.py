@@ -25,6 +25,9 @@ e2e
     A whole ``tradegame sweep`` of 200,000 points of the bundled 3x3 scenario
     ``rare-earths-for-chips`` in a fresh process (start-up, solving, boundaries, CSV, JSON,
     figure), against a nashpy loop over the same points (a subsample, extrapolated).
+repeated
+    An in-memory 200,000-point tariff sweep of ``truce-repeated`` with only the repeated
+    analysis and with only the one-shot Nash analysis; points per second of each.
 memory
     Peak resident memory (``resource.getrusage`` of a child process) of a 1,000,000-point
     sweep of that scenario, serial and with ``--jobs 2``, and of a 6x6 sweep.
@@ -47,6 +50,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -323,6 +327,33 @@ def e2e_table(folder: Path, scale: float) -> list[list[str]]:
     return [row]
 
 
+def repeated_table(scale: float, repeat: int) -> list[list[str]]:
+    """A 200,000-point tariff sweep of truce-repeated (in memory: solving, branch tracking,
+    regimes and exact boundaries), with the repeated analysis alone and with the one-shot
+    Nash analysis alone: issue 12 asks the first to be at least as fast per point."""
+    from sim.analyses import choose_analyses
+
+    n = max(2_000, int(200_000 * scale))
+    scenario = load_scenario("truce-repeated")
+    axes = parse_grid([f"t_us=0:1.5:{n}"], scenario, {})
+    times: dict[str, float] = {}
+    for name in ("repeated", "nash"):
+        chosen = choose_analyses(scenario, [name])
+        run_sweep(scenario, parse_grid(["t_us=0:1.5:200"], scenario, {}), analyses=chosen)
+
+        def sweep(c: list[Any] = chosen) -> object:
+            return run_sweep(scenario, axes, analyses=c)
+
+        times[name] = best_of(sweep, repeat)
+    rows = []
+    for name in ("repeated", "nash"):
+        ratio = times["nash"] / times[name]
+        row = [name, f"{n:,}", f"{times[name]:.2f}", f"{n / times[name]:,.0f}", f"{ratio:.2f}x"]
+        rows.append(row)
+        print("  " + " | ".join(row), flush=True)
+    return rows
+
+
 @contextlib.contextmanager
 def folder_in(base: Path, name: str) -> Iterator[Path]:
     path = base / name
@@ -364,12 +395,14 @@ def markdown(header: list[str], rows: list[list[str]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a tenth of the grid sizes")
-    parser.add_argument("--only", choices=("solver", "single", "e2e", "memory"), nargs="+")
+    parser.add_argument(
+        "--only", choices=("solver", "single", "e2e", "repeated", "memory"), nargs="+"
+    )
     parser.add_argument("--repeat", type=int, default=2, help="best of this many runs")
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
     args = parser.parse_args()
     scale = 0.1 if args.quick else 1.0
-    parts = args.only or ["solver", "single", "e2e", "memory"]
+    parts = args.only or ["solver", "single", "e2e", "repeated", "memory"]
     out: list[str] = []
     print("Machine")
     info = machine()
@@ -398,6 +431,10 @@ def main() -> None:
             ]  # fmt: skip
             print("\nWhole `tradegame sweep` of rare-earths-for-chips: " + " | ".join(header))
             out.append(markdown(header, e2e_table(folder, scale)))
+        if "repeated" in parts:
+            header = ["analysis", "grid points", "time (s)", "points/s", "per point vs nash"]
+            print("\nTariff sweep of truce-repeated, per analysis: " + " | ".join(header))
+            out.append(markdown(header, repeated_table(scale, args.repeat)))
         if "memory" in parts:
             header = [
                 "scenario",

@@ -29,7 +29,13 @@ def parameter_axis_label(param: Any) -> str:
 
 
 def markers_on(result: SweepResult, names: Sequence[str]) -> list[tuple[str, dict[str, float]]]:
-    """Scenario markers that fix at least one varied parameter inside the swept range."""
+    """Scenario markers that fix at least one varied parameter inside the swept range.
+
+    A marker whose moment had another value of a parameter the sweep holds fixed (Busan's
+    one-year review on a sweep at 90 days, Geneva's 30 % tariff on a sweep at 165 %) is named
+    with that value, ``"Busan truce (at period_days = 365)"``: the figure shows the sweep's
+    games, not that moment's.
+    """
     out = []
     for marker in result.scenario.markers:
         vals = {}
@@ -38,8 +44,15 @@ def markers_on(result: SweepResult, names: Sequence[str]) -> list[tuple[str, dic
                 v = float(marker.values[axis.name])
                 if axis.start <= v <= axis.stop:
                     vals[axis.name] = v
-        if vals:
-            out.append((marker.name, vals))
+        if not vals:
+            continue
+        other = [
+            f"{name} = {number(float(value))}"
+            for name, value in marker.values.items()
+            if name in result.fixed and float(value) != float(result.fixed[name])
+        ]
+        label = f"{marker.name} (at {', '.join(other)})" if other else marker.name
+        out.append((label, vals))
     return out
 
 

@@ -16,6 +16,7 @@ domination by mixed strategies and its iterated elimination).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,17 +125,22 @@ def _dominating_mix(M: np.ndarray, index: int, tol: float) -> np.ndarray | None:
     # The linear program is the zero-sum game in which the mixer picks a row k among the others
     # and the opponent a column j, paying S[k, j] - S[index, j]: its value is the optimum e and
     # the mixer's maximin strategy is the dominating mix (von Neumann's minimax theorem; von
-    # Stengel 2007, section 3.2). Solved by this package's enumeration, which is exact where
-    # floating point cannot be certified, instead of an LP library.
-    from sim.solver.enumeration import solve_games
-
+    # Stengel 2007, section 3.2). Small games are solved by this package's enumeration, which
+    # is exact where floating point cannot be certified, and need no LP library.
     # payoffs scaled to [0, 1] so that the tolerances fit every game
     S = (M - low) / (high - low)
     gain = S[others] - S[index][None, :]
-    table = solve_games(gain[None, :, :], -gain[None, :, :])
-    if table.row.shape[0] == 0:
-        return None
-    weights = np.clip(table.row[0], 0.0, None)
+    if math.comb(gain.shape[0] + gain.shape[1], gain.shape[0]) <= _ZERO_SUM_BASES:
+        from sim.solver.enumeration import solve_games
+
+        table = solve_games(gain[None, :, :], -gain[None, :, :])
+        if table.row.shape[0] == 0:
+            return None
+        weights = np.clip(table.row[0], 0.0, None)
+    else:
+        weights = _maximin_by_lp(gain)
+        if weights is None:
+            return None
     if weights.sum() <= 0:
         return None
     weights = weights / weights.sum()
@@ -146,6 +152,32 @@ def _dominating_mix(M: np.ndarray, index: int, tol: float) -> np.ndarray | None:
     return mix
 
 
+#: Largest number of bases (binomial coefficient) for which the zero-sum game is enumerated;
+#: larger games (10 x 11: 352,716) go to an LP solver, whose cost grows far more slowly.
+_ZERO_SUM_BASES = 5000
+
+
+def _maximin_by_lp(gain: np.ndarray) -> np.ndarray | None:
+    """The mixer's maximin strategy of the zero-sum game ``gain`` by linear programming
+    (scipy's HiGHS; imported only for games too large to enumerate)."""
+    import importlib
+
+    linprog = importlib.import_module("scipy.optimize").linprog
+    k, n = gain.shape
+    # variables p_1..p_k, e: maximise e subject to sum_k p_k gain[k, j] >= e, sum p = 1
+    cost = np.zeros(k + 1)
+    cost[-1] = -1.0
+    A_ub = np.hstack([-gain.T, np.ones((n, 1))])
+    A_eq = np.hstack([np.ones((1, k)), np.zeros((1, 1))])
+    bounds = [(0.0, None)] * k + [(None, None)]
+    result = linprog(
+        cost, A_ub=A_ub, b_ub=np.zeros(n), A_eq=A_eq, b_eq=[1.0], bounds=bounds, method="highs"
+    )
+    if result.status != 0 or result.x is None:
+        return None
+    return np.clip(np.asarray(result.x[:k], dtype=float), 0.0, None)
+
+
 def strictly_dominated(
     A: np.ndarray, B: np.ndarray, *, tol: float = DEFAULT_TOL
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -153,10 +185,10 @@ def strictly_dominated(
 
     A row ``i`` is strictly dominated when some mixed strategy of the row player earns strictly
     more than ``i`` against every column; likewise for columns with ``B``. Domination by mixed
-    strategies is decided by a small linear program, solved as the zero-sum game it is
-    (:func:`_dominating_mix`); see Osborne and Rubinstein (1994), section 4.2. No strategy is
-    removed: this is one round of checking in the full game (see :func:`iterated_elimination`
-    for repeated rounds).
+    strategies is decided by a small linear program, solved as the zero-sum game it is for
+    small games and by scipy's LP solver for large ones (:func:`_dominating_mix`); see Osborne
+    and Rubinstein (1994), section 4.2. No strategy is removed: this is one round of checking
+    in the full game (see :func:`iterated_elimination` for repeated rounds).
 
     Parameters
     ----------

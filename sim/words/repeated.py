@@ -244,7 +244,10 @@ class PointText:
         if days is not None and math.isinf(days):
             parts.append("any review period")
         elif days is not None:
-            parts.append(f"review periods up to {number(float(days))} days")
+            years = float(days) / 365.25
+            # in years too when it runs past any review a truce would have
+            about = f" (about {number(round(years))} years)" if years >= 2 else ""
+            parts.append(f"review periods up to {number(float(days))} days{about}")
         else:
             parts.append("no review period (the renewal chance is too low)")
         if s.min_renewal is not None:
