@@ -64,3 +64,25 @@ def test_the_footer_does_not_overlap_the_axis_label(crowded_map) -> None:
     assert not footer.get_window_extent(renderer).overlaps(
         ax.xaxis.label.get_window_extent(renderer)
     )
+
+
+def test_a_marker_from_another_fixed_value_is_named_with_it() -> None:
+    """truce-repeated's review-period sweep at a 165 % tariff: Geneva's marker (30 %, 90 days)
+    is drawn at 90 days but named with its own tariff, since the figure's games are at 165 %;
+    a marker whose other values agree with the sweep keeps its plain name."""
+    from sim.figures.common import markers_on
+
+    scenario = load_scenario("truce-repeated")
+    axes = [parse_vary("period_days=30:730:8", scenario)]
+    result = run_sweep(scenario, axes, {"t_us": 1.65, "renewal": 0.65})
+    shown = dict(markers_on(result, ["period_days"]))
+    for marker in scenario.markers:
+        if "period_days" not in marker.values:
+            continue
+        others = {k: v for k, v in marker.values.items() if k != "period_days"}
+        differs = [k for k, v in others.items() if float(v) != float(result.fixed[k])]
+        (label,) = [name for name in shown if name.startswith(marker.name)]
+        assert label == marker.name if not differs else all(f"{k} = " in label for k in differs)
+    at_default = run_sweep(scenario, axes)
+    plain = dict(markers_on(at_default, ["period_days"]))
+    assert any(name == "Geneva truce" for name in plain)  # 30 % and 90 days: the defaults
