@@ -25,9 +25,15 @@ def crowded_map():
     result = run_sweep(scenario, axes)
     part = result.parts["game_type"]
     assert len([r for r in part.regimes if not r.tie]) >= 10
+    drawn = []
+
+    def draw():  # drawn as a report draws it (render's style and warning filters)
+        drawn.append(regime_map(result, part, "paper"))
+        return drawn[0]
+
+    render(draw, "svg", style="paper")
+    (fig,) = drawn
     with style_context("paper"):
-        fig = regime_map(result, part, "paper")
-        render(lambda: fig, "svg", style="paper")  # lays the figure out as a report would
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
     return fig, part
