@@ -61,7 +61,11 @@ def line_figure(
     for name, vals in markers_on(result, [axis.name]):
         at_value.setdefault(vals[axis.name], []).append(name)
     # e.g. Geneva truce and London framework share t_us = 0.30: one flag
-    markers = [(v, " / ".join(names)) for v, names in sorted(at_value.items())]
+    # "; " where a name carries its own "(at ...)", so that it reads as that marker's alone
+    markers = [
+        (v, ("; " if any("(" in n for n in names) else " / ").join(names))
+        for v, names in sorted(at_value.items())
+    ]
 
     # keys: entries wrapped to a safe width now, to the key's measured width later
     handle_w = (2.0 + 0.8) * legend_size  # handle and the gap after it

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sim.figures.style import BOUNDARY_VALUE, MARKER_NAME, REGIME_NUMBER
-from sim.figures.text import font_size, snap, spread, stack_levels, text_width
+from sim.figures.text import font_size, snap, spread, stack_levels, text_width, wrap_to
 from sim.sweeps.regimes import Regime
 from sim.words.numbers import number
 
@@ -134,8 +134,18 @@ def marker_flags(
 
     size = font_size("small")
     pad = 2.0
+    # a long name (several markers at one value, or a marker named with another value of a
+    # fixed parameter) wraps to about half the axis rather than running past its end
+    limit = 0.55 * (hi - lo) / per_pt
+    markers = [
+        (v, wrap_to(name, limit, size) if text_width(name, size) > limit else name)
+        for v, name in markers
+    ]
     xs = [v for v, _ in markers]
-    widths = [(text_width(name, size) + 2 * pad) * per_pt for _, name in markers]
+    widths = [
+        (max(text_width(line, size) for line in name.split("\n")) + 2 * pad) * per_pt
+        for _, name in markers
+    ]
     right = [v + w <= hi or v - w < lo for v, w in zip(xs, widths, strict=True)]
     spans = [
         (v - pad * per_pt, v + w) if r else (v - w, v + pad * per_pt)
@@ -143,7 +153,8 @@ def marker_flags(
     ]
     levels = stack_levels(xs, spans, 3 * per_pt)
     n = max(levels) + 1
-    line_h = 1.45 * size + 2 * pad + 2  # text, frame and a gap
+    lines = max(name.count("\n") + 1 for _, name in markers)
+    line_h = 1.45 * size * lines + 2 * pad + 2  # text, frame and a gap
     height = n * line_h + 3.0
     trans = blended_transform_factory(row.transData, row.transAxes)
     for (v, name), level, r in zip(markers, levels, right, strict=True):
