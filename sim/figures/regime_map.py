@@ -378,10 +378,11 @@ def map_markers(
     x_lo, x_hi = extent[0], extent[1]
     w_pt, h_pt = to_pt(extent[1], extent[3])
     out: list[Box] = []
+    columns: list[Box] = []  # the vertical names placed so far
     note: Text
     for key_vals, names in grouped.items():
         vals = dict(key_vals)
-        name = " / ".join(names)
+        name = ("; " if any("(" in n for n in names) else " / ").join(names)
         if len(vals) == 2:
             x, y = vals[ax_x.name], vals[ax_y.name]
             ax.plot(
@@ -416,10 +417,20 @@ def map_markers(
             v = vals[ax_x.name]
             left_edge = v - x_lo < 0.06 * (x_hi - x_lo)
             ax.axvline(v, color="black", linestyle=":", linewidth=2 * scale, zorder=4)
-            text = wrap_to(name, 0.6 * h_pt, size)
+            text = wrap_to(name, 0.45 * h_pt, size)
+            th = 1.2 * size * (text.count("\n") + 1)
+            tw = text_width(text, size)
+            x_pt, _ = to_pt(v, extent[2])
+            x0 = x_pt if left_edge else x_pt - th - 3
+            # a name that would overlap an earlier one starts below it
+            top = h_pt
+            for bx0, by0, bx1, _ in columns:
+                if x0 < bx1 + 2 and bx0 < x0 + th + 3 and by0 < top:
+                    top = min(top, by0 - 4)
+            columns.append((x0, top - tw - 6, x0 + th + 3, top))
             note = ax.text(
                 v,
-                0.99,
+                0.99 * top / h_pt,
                 text,
                 transform=ax.get_xaxis_transform(),
                 rotation=90,
@@ -430,11 +441,7 @@ def map_markers(
                 zorder=5,
             )
             note.set_label(MARKER_NAME)
-            x_pt, _ = to_pt(v, extent[2])
-            th = 1.2 * size * (text.count("\n") + 1)
-            tw = text_width(text, size)
-            x0 = x_pt if left_edge else x_pt - th - 3
-            out.append((x0, h_pt - tw - 6, x0 + th + 3, h_pt))
+            out.append(columns[-1])
         else:
             v = vals[ax_y.name]
             ax.axhline(v, color="black", linestyle=":", linewidth=2 * scale, zorder=4)
