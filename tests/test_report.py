@@ -861,11 +861,16 @@ def test_at_a_glance_names_every_unchanged_analysis_once_per_sweep() -> None:
 
 
 def _with_tree_or_first(paths):
-    """The bundled scenarios with a game tree, plus one without (the first)."""
+    """The bundled scenarios with a game tree, plus the first with a [repeated] table and the
+    first with neither."""
     import tomllib
 
-    trees = [p.stem for p in paths if "tree" in tomllib.loads(p.read_text(encoding="utf-8"))]
-    return [*trees, next(p.stem for p in paths if p.stem not in trees)]
+    tables = {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in paths}
+    trees = [name for name, data in tables.items() if "tree" in data]
+    plain = [name for name, data in tables.items() if "tree" not in data]
+    repeated = next(name for name in plain if "repeated" in tables[name])
+    neither = next(name for name in plain if "repeated" not in tables[name])
+    return [*trees, repeated, neither]
 
 
 @pytest.mark.parametrize("name", _with_tree_or_first(bundled_paths()))
@@ -881,6 +886,9 @@ def test_the_moves_are_said_as_the_scenario_defines_them(name: str) -> None:
     data = tomllib.loads(Path(str(scenario.path)).read_text(encoding="utf-8"))
     tree = data.get("tree")
     glance = " ".join(report.at_a_glance)
+    if tree is None and "repeated" in data:
+        assert "In each period they choose at the same time" in report.players
+        return
     if tree is None:
         assert report.players.endswith(
             "They choose at the same time, each without knowing the other's choice."

@@ -311,9 +311,15 @@ class Analysis(ABC):
         return []
 
     def moves_sentence(self, scenario: Scenario) -> str | None:
-        """How the sides move, when this analysis defines it (a game tree: in turn); ``None``
-        leaves the default, simultaneous choice of a row and a column."""
+        """How the sides move, when this analysis defines it (a game tree: in turn; a repeated
+        game: at the same time, period after period); ``None`` leaves the default,
+        simultaneous choice of a row and a column."""
         return None
+
+    def moves_in_turn(self, scenario: Scenario) -> bool:
+        """True when this analysis makes the sides move one after the other (a game tree), so
+        that expectations alone do not decide between equilibria."""
+        return False
 
     def point_warnings(self, result: Any) -> list[str]:
         """Plain-words warnings about the result at one point (printed on stderr)."""

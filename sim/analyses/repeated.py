@@ -459,6 +459,14 @@ class RepeatedAnalysis(Analysis):
             "threat."
         )
 
+    def moves_sentence(self, scenario: Scenario) -> str | None:
+        """One period's game, chosen at the same time, again at every review."""
+        return (
+            "In each period they choose at the same time, each without knowing the other's "
+            "choice in that period; the game is played again at every review, and each side "
+            "sees what the other did before."
+        )
+
     def report_caveats(self, scenario: Scenario) -> list[str]:
         """What the repeated-game model leaves out."""
         return [

@@ -338,6 +338,10 @@ class SequentialAnalysis(Analysis):
             return None
         return "sequential moves need a game tree; add a [tree] table to the scenario"
 
+    def moves_in_turn(self, scenario: Scenario) -> bool:
+        """A tree's moves are made in turn."""
+        return isinstance(scenario.tables.get("tree"), TreeTable)
+
     def moves_sentence(self, scenario: Scenario) -> str | None:
         """Rows and columns are plans; the moves follow the tree, in turn."""
         from sim.words.phrases import subject

@@ -392,7 +392,7 @@ def build_report(
         overrides=overrides,
         at_a_glance=tuple(
             at_a_glance(
-                solved, sweeps, sections, in_turn=any(a.moves_sentence(scenario) for a in analyses)
+                solved, sweeps, sections, in_turn=any(a.moves_in_turn(scenario) for a in analyses)
             )
         ),
         players=scenario_players_sentence(
