@@ -23,6 +23,7 @@ differ, then takes the smallest term between them.
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -65,6 +66,7 @@ def simplest_between(lo: Fraction, hi: Fraction) -> Fraction:
         a, b = 1 / (b - whole), 1 / (a - whole)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def intended_value(x: float, ulps: int = INTENDED_ULPS) -> Fraction:
     """The simple rational a float stands for: the simplest within ``ulps`` of it.
 
@@ -76,6 +78,8 @@ def intended_value(x: float, ulps: int = INTENDED_ULPS) -> Fraction:
     Fraction(17, 5)
     >>> intended_value(0.0)
     Fraction(0, 1)
+
+    Cached: a sweep asks for the same parameter values (the defaults) at every point.
     """
     if not math.isfinite(x):
         raise ValueError(f"{x} is not a finite number")
