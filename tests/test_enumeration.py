@@ -502,8 +502,10 @@ def test_a_float_answer_that_fails_verification_is_solved_again_exactly(
 ):
     import sim.solver.enumeration as enumeration
 
-    A, B = game([[3, 0], [5, 1]], [[3, 5], [0, 1]])
+    # 3x3: 2x2 games are solved from their payoff differences, without _normalise
+    A, B = game([[3, 0, 1], [5, 1, 0], [0, 2, 4]], [[3, 5, 0], [0, 1, 2], [1, 0, 3]])
     honest = solve_game(A, B)
+    assert not honest.degenerate
     real: Callable[..., np.ndarray] = enumeration._normalise
 
     def broken(v: np.ndarray) -> np.ndarray:

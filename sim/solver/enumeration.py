@@ -57,6 +57,7 @@ from sim.solver.certify import (
 from sim.solver.components import label_components
 from sim.solver.exact import solve_exact_equilibria
 from sim.solver.one_strategy import is_one_strategy_game, solve_one_strategy_games
+from sim.solver.polish import polish_mixtures
 from sim.solver.types import BoolArray, EquilibriumTable, FloatArray, IntArray
 from sim.solver.verify import close_equilibria, fixed_order_sum, verified_payoffs
 from sim.solver.vertices import (
@@ -255,6 +256,8 @@ def _solve_chunk(
     """Extreme equilibria of a chunk of ``G`` games (see the module docstring);
     ``exact_payoffs`` and ``uncertain`` are indexed within the chunk."""
     G, m, n = A.shape
+    if (m, n) == (2, 2):
+        return _solve_chunk_2x2(A, B, exact_payoffs, uncertain)
     n_labels = m + n
     As, a_unit = _rescale(A)
     Bs, b_unit = _rescale(B)
@@ -291,6 +294,7 @@ def _solve_chunk(
     flags[certified & (count == 0)] |= NONE_FOUND
     flags[certified & (count % 2 == 0) & (count > 0)] |= EVEN_COUNT  # odd when non-degenerate
     flags[close_equilibria(game, row, col, count, MERGE * tol, G)] |= MERGE_FLAG
+    row, col = polish_mixtures(A, B, game, row, col)  # in the original payoffs' precision
     payoffs, doubtful = verified_payoffs(A, B, count, row, col)
     flags[game[doubtful]] |= VERIFY
     keep = flags[game] == 0
@@ -313,6 +317,43 @@ def _solve_chunk(
         iQ,
         vP.game.size,
         vQ.game.size,
+    )
+    return _with_exact_games(A, B, floats, exact_payoffs)
+
+
+def _solve_chunk_2x2(
+    A: FloatArray,
+    B: FloatArray,
+    exact_payoffs: ExactPayoffsFn | None,
+    uncertain: BoolArray | None,
+) -> _ChunkResult:
+    """A chunk of 2x2 games by the signs of their payoff differences
+    (:mod:`sim.solver.two_by_two`); flagged games are solved exactly, as for any size."""
+    from sim.solver.two_by_two import solve_2x2
+
+    G = A.shape[0]
+    flags = np.zeros(G, dtype=np.uint16)
+    if uncertain is not None:
+        flags[uncertain] |= ROUNDING
+    game, row, col, payoffs = solve_2x2(A, B, flags)
+    count = np.bincount(game, minlength=G).astype(np.int64)
+    # non-degenerate: every equilibrium isolated, numbered in order within its game
+    component = np.arange(game.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    ids = np.arange(game.size, dtype=np.int64)
+    floats = _ChunkResult(
+        game,
+        row,
+        col,
+        payoffs,
+        component,
+        np.zeros(G, dtype=bool),
+        count,
+        np.zeros(G, dtype=bool),
+        flags,
+        ids,
+        ids.copy(),
+        game.size,
+        game.size,
     )
     return _with_exact_games(A, B, floats, exact_payoffs)
 
