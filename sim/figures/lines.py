@@ -61,9 +61,9 @@ def line_figure(
     for name, vals in markers_on(result, [axis.name]):
         at_value.setdefault(vals[axis.name], []).append(name)
     # e.g. Geneva truce and London framework share t_us = 0.30: one flag
-    # "; " where a name carries its own "(at ...)", so that it reads as that marker's alone
+    # a name with its own "(at ...)" first, so that the note cannot be read as the others'
     markers = [
-        (v, ("; " if any("(" in n for n in names) else " / ").join(names))
+        (v, " / ".join(sorted(names, key=lambda n: "(" not in n)))
         for v, names in sorted(at_value.items())
     ]
 

@@ -382,7 +382,8 @@ def map_markers(
     note: Text
     for key_vals, names in grouped.items():
         vals = dict(key_vals)
-        name = ("; " if any("(" in n for n in names) else " / ").join(names)
+        # a name with its own "(at ...)" first, so the note cannot be read as the others'
+        name = " / ".join(sorted(names, key=lambda n: "(" not in n))
         if len(vals) == 2:
             x, y = vals[ax_x.name], vals[ax_y.name]
             ax.plot(
