@@ -127,6 +127,7 @@ def _regime_rows_1d(part: AnalysisSweep, info: Scenario) -> tuple[RegimeRow, ...
         for m in info.markers
         if axis.name in m.values and axis.start <= m.values[axis.name] <= axis.stop
     ]
+    edges = {float(b.value) for b in part.boundaries}
     for regime in part.regimes:
         lo = axis.start if regime.low is None else regime.low
         hi = axis.stop if regime.high is None else regime.high
@@ -139,8 +140,12 @@ def _regime_rows_1d(part: AnalysisSweep, info: Scenario) -> tuple[RegimeRow, ...
             where = f"above {lo_text}"
         else:
             where = f"{lo_text} to {hi_text}"
+        # a marker exactly on a boundary is not inside either regime: say so (it is listed
+        # with the regime the boundary opens)
         inside = [
-            f"{name} ({exact_value(value)})"
+            f"{name} (on the boundary at {exact_value(value)})"
+            if value in edges and value == lo
+            else f"{name} ({exact_value(value)})"
             for name, value in markers
             if (lo <= value < hi) or (regime.index == last and value == hi)
         ]

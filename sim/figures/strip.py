@@ -134,9 +134,9 @@ def marker_flags(
 
     size = font_size("small")
     pad = 2.0
-    # a long name (several markers at one value, or a marker named with another value of a
-    # fixed parameter) wraps to about half the axis rather than running past its end
-    limit = 0.55 * (hi - lo) / per_pt
+    # a name longer than the axis (several markers at one value, or a marker named with
+    # another value of a fixed parameter) wraps rather than running past its end
+    limit = 0.9 * (hi - lo) / per_pt
     markers = [
         (v, wrap_to(name, limit, size) if text_width(name, size) > limit else name)
         for v, name in markers
