@@ -299,26 +299,31 @@ def _solve_chunk(
     flags[game[doubtful]] |= VERIFY
     keep = flags[game] == 0
     game, row, col, payoffs = game[keep], row[keep], col[keep], payoffs[keep]
-    iP, iQ = iP[keep], iQ[keep]
-    count = np.bincount(game, minlength=G).astype(np.int64)
-    # Certified games are non-degenerate: every equilibrium is isolated, numbered in order.
-    component = np.arange(game.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-    floats = _ChunkResult(
-        game,
-        row,
-        col,
-        payoffs,
-        component,
-        np.zeros(G, dtype=bool),
-        count,
-        np.zeros(G, dtype=bool),
-        flags,
-        iP,
-        iQ,
-        vP.game.size,
-        vQ.game.size,
+    floats = _certified(
+        game, row, col, payoffs, flags, (iP[keep], iQ[keep]), vP.game.size, vQ.game.size
     )
     return _with_exact_games(A, B, floats, exact_payoffs)
+
+
+def _certified(
+    game: IntArray,
+    row: FloatArray,
+    col: FloatArray,
+    payoffs: FloatArray,
+    flags: npt.NDArray[np.uint16],
+    ids: tuple[IntArray, IntArray],
+    n_x: int,
+    n_y: int,
+) -> _ChunkResult:
+    """The chunk's certified equilibria (flagged games have none yet). Certified games are
+    non-degenerate: every equilibrium is isolated, numbered in order within its game."""
+    G = flags.size
+    count = np.bincount(game, minlength=G).astype(np.int64)
+    component = np.arange(game.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    no = np.zeros(G, dtype=bool)
+    return _ChunkResult(
+        game, row, col, payoffs, component, no, count, no.copy(), flags, *ids, n_x, n_y
+    )
 
 
 def _solve_chunk_2x2(
@@ -336,25 +341,8 @@ def _solve_chunk_2x2(
     if uncertain is not None:
         flags[uncertain] |= ROUNDING
     game, row, col, payoffs = solve_2x2(A, B, flags)
-    count = np.bincount(game, minlength=G).astype(np.int64)
-    # non-degenerate: every equilibrium isolated, numbered in order within its game
-    component = np.arange(game.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-    ids = np.arange(game.size, dtype=np.int64)
-    floats = _ChunkResult(
-        game,
-        row,
-        col,
-        payoffs,
-        component,
-        np.zeros(G, dtype=bool),
-        count,
-        np.zeros(G, dtype=bool),
-        flags,
-        ids,
-        ids.copy(),
-        game.size,
-        game.size,
-    )
+    ids = np.arange(game.size, dtype=np.int64)  # each equilibrium its own strategies
+    floats = _certified(game, row, col, payoffs, flags, (ids, ids.copy()), game.size, game.size)
     return _with_exact_games(A, B, floats, exact_payoffs)
 
 
