@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -901,3 +902,34 @@ def test_the_moves_are_said_as_the_scenario_defines_them(name: str) -> None:
     assert "same time" not in report.players
     assert "coordination problem" not in glance
     assert "expectations decide" not in glance
+
+
+def test_a_marker_on_a_boundary_is_said_to_be_on_it() -> None:
+    """truce-repeated's tariff sweep: Busan's 20 % is exactly the boundary value, so its
+    regime row says "on the boundary at 0.2", and a marker strictly inside a regime does not."""
+    report = report_of("truce-repeated")
+    section = next(s for s in report.sweeps if len(s.result.axes) == 1)
+    axis = section.result.axes[0].name
+    for part in section.parts:
+        edges = {float(b.value) for b in section.result.parts[part.analysis].boundaries}
+        for marker in report.scenario.markers:
+            if axis not in marker.values:
+                continue
+            value = float(marker.values[axis])
+            texts = [r.markers for r in part.regimes if marker.name in r.markers]
+            assert texts, marker.name
+            on = any(f"{marker.name} (on the boundary at" in t for t in texts)
+            assert on == (value in edges), (part.analysis, marker.name)
+
+
+def test_a_long_review_period_also_reads_in_years() -> None:
+    """ "review periods up to 12767 days (about 35 years)": the years are the days / 365.25."""
+    from sim.commands.solve import solve
+
+    point: Any = solve("truce-repeated", analyses=["repeated"]).results["repeated"]
+    days = point.to_json()["strategies"]["grim"]["max_period_days"]
+    text = " ".join(point.text.lines(point.result))
+    found = re.findall(r"up to [\d,]+ days \(about (\d+) years\)", text)
+    assert days / 365.25 >= 2
+    assert found
+    assert int(found[0]) == round(days / 365.25)
