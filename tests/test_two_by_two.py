@@ -47,3 +47,18 @@ def test_every_game_of_a_stack_equals_the_reference(stack: list[list[float]]) ->
         )
         if ties:
             assert table.exact[g]
+
+
+def test_payoffs_near_the_float_limit_give_no_warning_and_the_exact_answer() -> None:
+    """1e308 - (-1e308) overflows: such a game goes to the exact path, without a numpy warning
+    (the input fuzz found it)."""
+    import warnings
+
+    A = np.array([[[1e308, -1e308], [-1e308, 1e308]]])
+    B = np.array([[[-1e308, 1e308], [1e308, -1e308]]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = solve_games(A, B)
+    assert table.exact[0]
+    binary = [[[Fraction(float(v)) for v in row] for row in M] for M in (A[0], B[0])]
+    assert len(table.row) == len(extreme_equilibria(*binary))

@@ -55,10 +55,13 @@ def solve_2x2(
         One entry per equilibrium of the unflagged games, by game, then row-support bitmask,
         then column-support bitmask (the report order of :func:`sim.solver.solve_games`).
     """
-    a = A[:, 0, :] - A[:, 1, :]  # (G, 2): the row player's gain from row 0, per column
-    b = B[:, :, 0] - B[:, :, 1]  # (G, 2): the column player's gain from column 0, per row
-    spread_a = A.max(axis=(1, 2)) - A.min(axis=(1, 2))
-    spread_b = B.max(axis=(1, 2)) - B.min(axis=(1, 2))
+    with np.errstate(over="ignore", invalid="ignore"):  # payoffs near 1e308: flagged below
+        a = A[:, 0, :] - A[:, 1, :]  # (G, 2): the row player's gain from row 0, per column
+        b = B[:, :, 0] - B[:, :, 1]  # (G, 2): the column player's gain from column 0, per row
+        spread_a = A.max(axis=(1, 2)) - A.min(axis=(1, 2))
+        spread_b = B.max(axis=(1, 2)) - B.min(axis=(1, 2))
+    # a difference that overflows cannot be used: the exact path takes the game
+    flags[~(np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1))] |= PRECISION
     with np.errstate(invalid="ignore"):
         near = (np.abs(a) <= TIE_BAND * spread_a[:, None]).any(axis=1)
         near |= (np.abs(b) <= TIE_BAND * spread_b[:, None]).any(axis=1)
@@ -77,7 +80,10 @@ def solve_2x2(
     row_best = np.stack([a > 0, a < 0], axis=1)  # [g, i, j]: row i best in column j
     col_best = np.stack([b > 0, b < 0], axis=2)  # [g, i, j]: column j best in row i
     pure = (row_best & col_best).reshape(-1, 4)
-    mixed = (a[:, 0] * a[:, 1] < 0) & (b[:, 0] * b[:, 1] < 0)
+    # opposite signs (a product could overflow); zeros are flagged, so signbit decides
+    mixed = (np.signbit(a[:, 0]) != np.signbit(a[:, 1])) & (
+        np.signbit(b[:, 0]) != np.signbit(b[:, 1])
+    )
     valid = np.concatenate([pure, mixed[:, None]], axis=1) & certified[:, None]
     game, kind = np.nonzero(valid)
     with np.errstate(divide="ignore", invalid="ignore"):  # used only where mixed
